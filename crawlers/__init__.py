@@ -1,0 +1,1 @@
+"""Collection layer: Scrapy spiders, source registry, feed parsing and article extraction."""

@@ -1,0 +1,97 @@
+"""Named, recorded, transactional schema migrations: the only way the schema changes."""
+
+from __future__ import annotations
+
+import duckdb
+
+# Append only: a migration that has shipped is never edited, a new one is added after it.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_core",
+        """
+        CREATE TABLE sources (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            connector VARCHAR NOT NULL,
+            url VARCHAR,
+            status VARCHAR DEFAULT 'active',
+            config JSON,
+            updated_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE documents (
+            id VARCHAR PRIMARY KEY,
+            source VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('press', 'social', 'comment')),
+            parent_id VARCHAR,
+            url VARCHAR NOT NULL,
+            title VARCHAR,
+            text VARCHAR,
+            published_at TIMESTAMPTZ,
+            fetched_at TIMESTAMPTZ,
+            lang VARCHAR,
+            content_hash VARCHAR,
+            extra JSON,
+            ingested_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE annotations (
+            document_id VARCHAR PRIMARY KEY,
+            model_version VARCHAR NOT NULL,
+            sentiment VARCHAR,
+            sentiment_score DOUBLE,
+            toxicity VARCHAR,
+            toxicity_score DOUBLE,
+            topic VARCHAR,
+            topics VARCHAR[],
+            topic_scores DOUBLE[],
+            tokens INTEGER,
+            annotated_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE hourly_aggregates (
+            hour TIMESTAMPTZ NOT NULL,
+            topic VARCHAR NOT NULL,
+            sentiment VARCHAR NOT NULL,
+            source_kind VARCHAR NOT NULL,
+            n_documents INTEGER NOT NULL,
+            PRIMARY KEY (hour, topic, sentiment, source_kind)
+        );
+        CREATE TABLE topic_spikes (
+            hour TIMESTAMPTZ NOT NULL,
+            topic VARCHAR NOT NULL,
+            n_documents INTEGER NOT NULL,
+            expected DOUBLE NOT NULL,
+            score DOUBLE NOT NULL,
+            alert BOOLEAN NOT NULL,
+            PRIMARY KEY (hour, topic)
+        );
+        CREATE INDEX documents_published ON documents (published_at);
+        """,
+    ),
+]
+
+
+def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the migrations already applied, in order."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT current_timestamp)"
+    )
+    return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every pending migration, each in its own transaction; return the names applied."""
+    done = set(applied(con))
+    new: list[str] = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        new.append(name)
+    return new
