@@ -66,6 +66,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX documents_published ON documents (published_at);
         """,
     ),
+    (
+        "0002_topics",
+        """
+        CREATE TABLE topics (
+            slug VARCHAR PRIMARY KEY,
+            name_vi VARCHAR NOT NULL,
+            name_en VARCHAR NOT NULL
+        );
+        """,
+    ),
 ]
 
 

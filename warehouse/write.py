@@ -166,3 +166,15 @@ def replace_topic_spikes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) ->
     finally:
         con.unregister("incoming_spikes")
     return len(frame)
+
+
+def upsert_topics(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """Insert or update topic display names (slug, name_vi, name_en)."""
+    if frame.empty:
+        return 0
+    con.register("incoming_topics", frame[["slug", "name_vi", "name_en"]])
+    try:
+        con.execute("INSERT OR REPLACE INTO topics SELECT slug, name_vi, name_en FROM incoming_topics")
+    finally:
+        con.unregister("incoming_topics")
+    return len(frame)
