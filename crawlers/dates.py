@@ -1,0 +1,229 @@
+"""Publication time of an article page, to the minute, with its UTC offset."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import htmldate
+from lxml import html as lxml_html
+
+LOGGER = logging.getLogger(__name__)
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+
+# Meta tags that carry the first publication time, most specific first.
+_META_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "article_date_original",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
+)
+
+_ISO_RE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
+# Vietnamese pages write day first:
+# "07/03/2026 08:01", "Thứ bảy, 7/3/2026, 00:05 (GMT+7)", "08:01 07-03-2026".
+_DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+_HM = r"(\d{1,2})[:hH](\d{2})(?::(\d{2}))?"
+_GMT = r"(?:\s*\(?\s*(?:GMT|UTC)\s*([+-]\s*\d{1,2})(?::?(\d{2}))?\s*\)?)?"
+_DMY_HM_RE = re.compile(_DMY + r"\s*(?:,|-|\||lúc)?\s*" + _HM + _GMT, re.IGNORECASE)
+_HM_DMY_RE = re.compile(_HM + r"\s*(?:[APap][Mm])?\s*(?:,|-|\||ngày)?\s*" + _DMY + _GMT, re.IGNORECASE)
+_DMY_ONLY_RE = re.compile(r"(?<!\d)" + _DMY + r"(?!\d)")
+
+# Elements whose class/id/itemprop names a date: where visible publication times live.
+_DATE_ATTR_XPATH = (
+    "//*[@itemprop='datePublished' or contains(translate(@class,'DATEPUBLISHTM','datepublishtm'),'date')"
+    " or contains(translate(@class,'DATEPUBLISHTM','datepublishtm'),'time')"
+    " or contains(translate(@class,'DATEPUBLISHTM','datepublishtm'),'publish')"
+    " or contains(translate(@id,'DATEPUBLISHTM','datepublishtm'),'date')"
+    " or contains(translate(@id,'DATEPUBLISHTM','datepublishtm'),'time')"
+    " or local-name()='time']"
+)
+
+
+def _tz(sign_hours: str | None, minutes: str | None, default_tz: timezone) -> timezone:
+    """Offset from a "GMT+7"-style suffix, or the default."""
+    if not sign_hours:
+        return default_tz
+    hours = int(sign_hours.replace(" ", ""))
+    mins = int(minutes or 0) * (1 if hours >= 0 else -1)
+    return timezone(timedelta(hours=hours, minutes=mins))
+
+
+def _valid(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> bool:
+    """Whether the parts make a plausible publication time."""
+    if not 1995 <= year <= 2100:
+        return False
+    try:
+        datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_datetime(value: str, default_tz: timezone = VIETNAM_TZ) -> tuple[datetime, bool] | None:
+    """Parse one date string; return (tz-aware datetime, whether it had a time of day) or None."""
+    value = value.strip()
+    if not value:
+        return None
+    m = _ISO_RE.search(value)
+    if m:
+        y, mo, d, h, mi, s, off = m.groups()
+        if _valid(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)):
+            tz = default_tz
+            if off:
+                if off.upper() == "Z":
+                    tz = UTC
+                else:
+                    off = off.replace(":", "")
+                    sign = 1 if off[0] == "+" else -1
+                    tz = timezone(sign * timedelta(hours=int(off[1:3]), minutes=int(off[3:5])))
+            dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), tzinfo=tz)
+            return dt, h is not None
+    m = _DMY_HM_RE.search(value)
+    if m:
+        d, mo, y, h, mi, s, gh, gm = m.groups()
+        if _valid(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)):
+            tz = _tz(gh, gm, default_tz)
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=tz), True
+    m = _HM_DMY_RE.search(value)
+    if m:
+        h, mi, s, d, mo, y, gh, gm = m.groups()
+        if _valid(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)):
+            tz = _tz(gh, gm, default_tz)
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=tz), True
+    m = _DMY_ONLY_RE.search(value)
+    if m:
+        d, mo, y = m.groups()
+        if _valid(int(y), int(mo), int(d)):
+            return datetime(int(y), int(mo), int(d), tzinfo=default_tz), False
+    return None
+
+
+def _jsonld_objects(data: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON-LD document, @graph and lists flattened."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _jsonld_objects(item)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in data:
+                yield from _jsonld_objects(data[key])
+
+
+def jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    """All JSON-LD objects of the page; broken blocks are skipped (sites often ship invalid JSON)."""
+    found: list[dict[str, Any]] = []
+    for script in tree.xpath("//script[contains(@type,'ld+json')]"):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            # Common breakage: trailing commas and raw newlines; one lenient retry.
+            try:
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+            except ValueError:
+                LOGGER.debug("unparsable JSON-LD block skipped")
+                continue
+        found.extend(_jsonld_objects(data))
+    return found
+
+
+def _is_article_type(obj: dict[str, Any]) -> bool:
+    """Whether a JSON-LD object describes an article (NewsArticle, BlogPosting, …)."""
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(
+        isinstance(k, str) and (k.endswith("Article") or k in ("BlogPosting", "Report")) for k in kinds
+    )
+
+
+def _candidates(tree: lxml_html.HtmlElement, objects: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Date strings from structured metadata, most trustworthy first."""
+    objects = list(objects)
+    for obj in sorted(objects, key=lambda o: not _is_article_type(o)):
+        for key in ("datePublished", "dateCreated", "uploadDate"):
+            value = obj.get(key)
+            if isinstance(value, str):
+                yield value
+    metas: dict[str, list[str]] = {}
+    for meta in tree.xpath("//meta[@content]"):
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = (meta.get(attr) or "").strip().lower()
+            if key:
+                metas.setdefault(key, []).append(meta.get("content") or "")
+    for key in _META_KEYS:
+        yield from metas.get(key, [])
+    for el in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)] | //time[@datetime]"):
+        value = el.get("datetime") or el.get("content") or el.text_content()
+        if value:
+            yield value
+
+
+def _visible_times(tree: lxml_html.HtmlElement, default_tz: timezone) -> Iterator[datetime]:
+    """Date-and-time strings shown on the page, date-labelled elements first."""
+    for el in tree.xpath(_DATE_ATTR_XPATH):
+        text = " ".join(el.text_content().split())
+        if len(text) > 120:
+            continue
+        parsed = parse_datetime(text, default_tz)
+        if parsed and parsed[1]:
+            yield parsed[0]
+
+
+def find_published(
+    tree: lxml_html.HtmlElement,
+    default_tz: timezone = VIETNAM_TZ,
+    objects: list[dict[str, Any]] | None = None,
+    main_text: str = "",
+) -> datetime | None:
+    """The publication time: JSON-LD, meta tags, the visible byline time, then htmldate's search."""
+    if objects is None:
+        objects = jsonld_objects(tree)
+    date_only: date | None = None
+    for raw in _candidates(tree, objects):
+        parsed = parse_datetime(raw, default_tz)
+        if parsed is None:
+            continue
+        if parsed[1]:
+            return parsed[0]
+        if date_only is None:
+            date_only = parsed[0].date()
+    # Metadata gave a day at most: look for a shown time, on that day when we know it.
+    for shown in _visible_times(tree, default_tz):
+        if date_only is None or shown.date() == date_only:
+            return shown
+    if date_only is not None:
+        return datetime(date_only.year, date_only.month, date_only.day, tzinfo=default_tz)
+    found = htmldate.find_date(
+        copy.deepcopy(tree), extensive_search=True, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z"
+    )
+    if found:
+        parsed = parse_datetime(found, default_tz)
+        if parsed:
+            return parsed[0]
+    return None
