@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from tqdm import tqdm
 
 from pipelines.cli_crawl import crawl_app, sources_app
 from pipelines.cli_nlp import nlp_app
 from pipelines.errors import UserError
+from pipelines.settings import Settings, load_settings
 from warehouse.errors import WarehouseError
 
 app = typer.Typer(
@@ -20,6 +25,136 @@ app = typer.Typer(
 app.add_typer(crawl_app, name="crawl")
 app.add_typer(sources_app, name="sources")
 app.add_typer(nlp_app, name="nlp")
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default data/radar.duckdb, or RADAR_DB).")]
+
+
+def _progress(total: int, desc: str) -> tqdm:
+    # disable=None: no bar when stderr is not a terminal (CI logs, pipes).
+    return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, dynamic_ncols=True, mininterval=0.5,
+                disable=None)
+
+
+def _ingest(settings: Settings, file: Path, newest_days: int | None = None) -> None:
+    from pipelines.ingest import ingest_file
+
+    if not file.is_file():
+        raise UserError(f"no such file: {file}")
+    with _progress(0, "Nhập / ingest") as bar:
+        def tick(n: int, total: int) -> None:
+            bar.total = total
+            bar.update(n)
+
+        report = ingest_file(file, settings.db, newest=newest_days, lock_timeout=settings.lock_timeout,
+                             progress=tick)
+    print(
+        f"ingest {file.name}: {report.new} new, {report.duplicate} duplicate, {report.rejected} rejected"
+        + (f", {report.skipped_old} older than {newest_days} days skipped" if newest_days else "")
+    )
+    for reason, count in report.reasons.most_common():
+        print(f"  rejected {count} × {reason}")
+    for example in report.examples[:5]:
+        print(f"    e.g. {example}")
+
+
+def _process(settings: Settings) -> None:
+    from nlp.annotate import Annotator
+    from pipelines.process import process
+
+    annotator = Annotator.load(settings.models_dir)
+    with _progress(0, "Phân tích / annotate") as bar:
+        def tick(n: int) -> None:
+            bar.total = max(bar.total or 0, bar.n + n)
+            bar.update(n)
+
+        report = process(settings.db, annotator, batch_size=settings.process_batch, progress=tick,
+                         lock_timeout=settings.lock_timeout)
+    print(
+        f"process: {report.annotated} documents annotated ({report.docs_per_second:.0f} docs/s), "
+        f"{report.aggregate_rows} hourly aggregate rows, {report.spike_rows} spike scores, "
+        f"{report.alerts} spike alerts"
+    )
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file (.jsonl or .jsonl.gz).")],
+    db: DbOption = None,
+) -> None:
+    """Nhập tài liệu từ JSON Lines / Import documents from JSON Lines (idempotent)."""
+    _ingest(load_settings(db=db), file)
+
+
+@app.command()
+def process(db: DbOption = None) -> None:
+    """Phân tích tài liệu mới / Annotate new documents, update aggregates and spike scores."""
+    _process(load_settings(db=db))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SELECT / WITH / EXPLAIN / DESCRIBE / SUMMARIZE query.")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "table",
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Row limit.")] = 10_000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Time limit in seconds.")] = 30.0,
+) -> None:
+    """Truy vấn SQL chỉ đọc / Read-only SQL on the warehouse."""
+    from warehouse.sql import run_query
+
+    if fmt not in ("csv", "json", "table"):
+        raise UserError(f"--format must be one of csv, json, table, not {fmt!r}")
+    result = run_query(load_settings(db=db).db, query, max_rows=max_rows, timeout_s=timeout)
+    frame = result.frame
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        for record in frame.to_dict(orient="records"):
+            print(json.dumps(record, ensure_ascii=False, default=str))
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "(0 rows)")
+    if result.truncated:
+        print(f"radar: note: output cut at {max_rows} rows (--max-rows)", file=sys.stderr)
+
+
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8501).")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+) -> None:
+    """Mở bảng điều khiển / Serve the dashboard."""
+    from pipelines.serve import serve_dashboard
+
+    settings = load_settings(db=db, dashboard_port=port)
+    raise typer.Exit(serve_dashboard(settings.db, settings.dashboard_port, headless=no_browser))
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Fill the warehouse, do not serve.")] = False,
+) -> None:
+    """Chạy thử với tin thật / Fill a warehouse with real news, annotate, detect, serve the dashboard."""
+    from pipelines.demo import choose_demo_input
+    from pipelines.serve import serve_dashboard
+
+    settings = load_settings(db=db)
+    mode, path = choose_demo_input(settings)
+    if mode == "file" and path is not None:
+        print(f"demo: newest {settings.demo_days} days of {path}")
+        _ingest(settings, path, newest_days=settings.demo_days)
+    else:
+        from crawlers.run import run_crawl
+
+        print(f"demo: crawling the live feeds for {settings.demo_crawl_minutes:g} minutes")
+        stats = run_crawl(settings.db, None, max_items_per_feed=30,
+                          time_limit_s=int(settings.demo_crawl_minutes * 60), user_agent=settings.user_agent)
+        print(f"crawl: {stats}")
+    _process(settings)
+    if not no_serve:
+        raise typer.Exit(serve_dashboard(settings.db, settings.dashboard_port, headless=no_browser))
 
 
 def main() -> None:

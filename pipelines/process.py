@@ -1,0 +1,155 @@
+"""`radar process`: annotate new documents, refresh hourly aggregates and score topic spikes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from nlp.taxonomy import load_taxonomy
+from pipelines.trends.detector import score_series
+from warehouse.db import open_writer
+from warehouse.write import (
+    ANNOTATION_COLUMNS,
+    refresh_hourly_aggregates,
+    replace_topic_spikes,
+    upsert_topics,
+    write_annotations,
+)
+
+log = logging.getLogger(__name__)
+
+PENDING_SQL = """
+    SELECT d.id, coalesce(d.title, '') AS title, coalesce(d.text, '') AS text, d.published_at
+    FROM documents d ANTI JOIN annotations a ON a.document_id = d.id
+    ORDER BY d.published_at NULLS LAST, d.id
+    LIMIT ?
+"""
+
+
+class AnnotatorLike(Protocol):
+    """What `process` needs of an annotator (nlp.annotate.Annotator in production)."""
+
+    model_version: str
+
+    def annotate(self, texts: list[str], progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+        """One annotation dict per text."""
+        ...
+
+
+@dataclass
+class ProcessReport:
+    """What a process run did."""
+
+    annotated: int = 0
+    seconds_annotating: float = 0.0
+    aggregate_rows: int = 0
+    spike_rows: int = 0
+    alerts: int = 0
+
+    @property
+    def docs_per_second(self) -> float:
+        """Annotation throughput."""
+        return self.annotated / self.seconds_annotating if self.seconds_annotating else 0.0
+
+
+def document_text(title: str, text: str) -> str:
+    """The text a document is annotated on: its title, then its body or summary."""
+    title, text = title.strip(), text.strip()
+    if title and text and not title.endswith((".", "!", "?", ":")):
+        return f"{title}. {text}"
+    return f"{title} {text}".strip()
+
+
+def annotation_frame(ids: list[str], annotations: list[dict[str, Any]], model_version: str) -> pd.DataFrame:
+    """Shape annotator output as rows of the `annotations` table."""
+    frame = pd.DataFrame(annotations)
+    frame.insert(0, "document_id", ids)
+    frame["model_version"] = model_version
+    return frame[ANNOTATION_COLUMNS]
+
+
+def hourly_topic_counts(con: Any) -> pd.DataFrame:
+    """Hourly document counts per topic over all source kinds and sentiments."""
+    return con.execute(
+        "SELECT hour, topic, sum(n_documents)::INTEGER AS n FROM hourly_aggregates GROUP BY ALL ORDER BY hour"
+    ).df()
+
+
+def score_topic_spikes(counts: pd.DataFrame, since: datetime | None) -> pd.DataFrame:
+    """Score every topic's hourly series (gaps filled with 0); keep rows from `since` on."""
+    frames = []
+    if counts.empty:
+        return pd.DataFrame(columns=["hour", "topic", "n_documents", "expected", "score", "alert"])
+    counts["hour"] = pd.to_datetime(counts["hour"], utc=True)
+    full_index = pd.date_range(counts["hour"].min(), counts["hour"].max(), freq="h")
+    for topic, group in counts.groupby("topic"):
+        series = group.set_index("hour")["n"].reindex(full_index, fill_value=0).astype(float)
+        scored = score_series(series)
+        out = pd.DataFrame(
+            {
+                "hour": scored.index,
+                "topic": topic,
+                "n_documents": scored["value"].astype(int).to_numpy(),
+                "expected": scored["expected"].astype(float).to_numpy(),
+                "score": scored["score"].astype(float).to_numpy(),
+                "alert": scored["alert"].astype(bool).to_numpy(),
+            }
+        )
+        frames.append(out)
+    result = pd.concat(frames, ignore_index=True)
+    if since is not None:
+        result = result[result["hour"] >= pd.Timestamp(since).floor("h")]
+    return result
+
+
+def process(
+    db: Path,
+    annotator: AnnotatorLike,
+    *,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    lock_timeout: float = 60.0,
+    clock: Callable[[], float] | None = None,
+) -> ProcessReport:
+    """Annotate every document without an annotation, then refresh aggregates and spikes."""
+    import time
+
+    now = clock or time.perf_counter
+    report = ProcessReport()
+    earliest: datetime | None = None
+    with open_writer(db, timeout=lock_timeout) as con:
+        taxonomy = pd.DataFrame([(t.slug, t.vi, t.en) for t in load_taxonomy()],
+                                columns=["slug", "name_vi", "name_en"])
+        upsert_topics(con, taxonomy)
+    while True:
+        # Fetch and write in short connections; annotate with none open, so readers get in.
+        with open_writer(db, timeout=lock_timeout) as con:
+            pending = con.execute(PENDING_SQL, [batch_size]).df()
+        if pending.empty:
+            break
+        texts = [document_text(t, x) for t, x in zip(pending["title"], pending["text"], strict=True)]
+        started = now()
+        annotations = annotator.annotate(texts, progress=progress)
+        report.seconds_annotating += now() - started
+        frame = annotation_frame(pending["id"].tolist(), annotations, annotator.model_version)
+        with open_writer(db, timeout=lock_timeout) as con:
+            write_annotations(con, frame)
+        report.annotated += len(frame)
+        dated = pending["published_at"].dropna()
+        if not dated.empty:
+            first = dated.min().to_pydatetime()
+            earliest = first if earliest is None else min(earliest, first)
+    if report.annotated == 0:
+        return report
+    with open_writer(db, timeout=lock_timeout) as con:
+        report.aggregate_rows = refresh_hourly_aggregates(con, since=earliest)
+        spikes = score_topic_spikes(hourly_topic_counts(con), since=earliest)
+        report.spike_rows = replace_topic_spikes(con, spikes)
+        report.alerts = int(spikes["alert"].sum()) if not spikes.empty else 0
+    return report

@@ -1,0 +1,72 @@
+"""Read-only SQL for researchers: queries only, no file or network access, time and row limits."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import connect
+from warehouse.errors import ReadOnlyViolation
+
+ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+ALLOWED_NAMES = "SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a query, and whether the row limit cut them."""
+
+    frame: pd.DataFrame
+    truncated: bool
+
+
+def check_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise ReadOnlyViolation unless every statement is a query."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ReadOnlyViolation(f"SQL syntax error: {str(exc).splitlines()[0]}") from exc
+    if not statements:
+        raise ReadOnlyViolation("empty query")
+    for statement in statements:
+        if statement.type not in ALLOWED:
+            name = statement.type.name
+            raise ReadOnlyViolation(f"{name} is not allowed: only {ALLOWED_NAMES} queries run here")
+    if len(statements) > 1:
+        raise ReadOnlyViolation("one statement at a time")
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Forbid file and network access (COPY TO, ATTACH, read_csv('/etc/…'), httpfs) for this connection."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+def run_query(db: Path | str, sql: str, *, max_rows: int = 10_000, timeout_s: float = 30.0) -> QueryResult:
+    """Run one read-only query against the warehouse with a row and a time limit."""
+    con = connect(db, read_only=True)
+    try:
+        lock_down(con)
+        check_query(con, sql)
+        timer = threading.Timer(timeout_s, con.interrupt)
+        timer.start()
+        try:
+            relation = con.execute(sql)
+            rows = relation.fetchmany(max_rows + 1)
+            columns = [d[0] for d in relation.description or []]
+        except duckdb.InterruptException as exc:
+            raise ReadOnlyViolation(f"query stopped after the {timeout_s:.0f}s time limit") from exc
+        except duckdb.PermissionException as exc:
+            raise ReadOnlyViolation(f"not allowed: {str(exc).splitlines()[0]}") from exc
+        except duckdb.Error as exc:
+            raise ReadOnlyViolation(str(exc).splitlines()[0]) from exc
+        finally:
+            timer.cancel()
+    finally:
+        con.close()
+    truncated = len(rows) > max_rows
+    return QueryResult(pd.DataFrame(rows[:max_rows], columns=columns), truncated)
