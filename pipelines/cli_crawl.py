@@ -1,6 +1,96 @@
 """`radar crawl …` and `radar sources …` commands."""
 
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from crawlers.registry import KINDS, load_registry
+from crawlers.run import CrawlError, run_crawl
+from pipelines.errors import UserError
+from pipelines.settings import load_settings
 
 crawl_app = typer.Typer(help="Thu thập tin bài / Crawl sources.", no_args_is_help=True)
 sources_app = typer.Typer(help="Danh mục nguồn / Source registry.", no_args_is_help=True)
+
+SOURCE_COLUMNS = ("name", "kind", "connector", "url", "status")
+
+
+class Format(StrEnum):
+    """Output formats of `radar sources list`."""
+
+    table = "table"
+    json = "json"
+
+
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option("--registry", help="Tệp danh mục nguồn / source registry TOML (default: the shipped one)."),
+]
+
+
+def render_table(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    """Rows as a plain aligned text table with a header line."""
+    widths = {c: max([len(c), *(len(str(r[c])) for r in rows)]) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
+    lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+@sources_app.command("list")
+def sources_list(
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Lọc theo loại / filter by kind: {', '.join(KINDS)}.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table | json")] = Format.table,
+    registry: RegistryOption = None,
+) -> None:
+    """Liệt kê nguồn / List sources: name, kind, connector, url, status."""
+    if kind is not None and kind not in KINDS:
+        raise UserError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    sources = [s for s in load_registry(registry) if kind is None or s.kind == kind]
+    rows = [{c: getattr(s, c) for c in SOURCE_COLUMNS} for s in sources]
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_table(rows, SOURCE_COLUMNS))
+
+
+@crawl_app.command("run")
+def crawl_run(
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Tên nguồn / source name (repeatable; default: all active)."),
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Tệp kho dữ liệu / warehouse file.")] = None,
+    max_items: Annotated[
+        int, typer.Option("--max-items", min=1, help="Số tin mới nhất mỗi feed / newest items per feed.")
+    ] = 30,
+    minutes: Annotated[
+        float | None, typer.Option("--minutes", min=0.1, help="Giới hạn thời gian / stop after M minutes.")
+    ] = None,
+    registry: RegistryOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Ghi log chi tiết / log every request.")
+    ] = False,
+) -> None:
+    """Thu thập các nguồn / Crawl sources' feeds and articles into the warehouse."""
+    settings = load_settings(db=db)
+    try:
+        stats = run_crawl(
+            settings.db,
+            source or None,
+            registry_path=registry,
+            max_items_per_feed=max_items,
+            time_limit_s=minutes * 60 if minutes else None,
+            user_agent=settings.user_agent,
+            log_level="INFO" if verbose else "WARNING",
+        )
+    except CrawlError as exc:
+        raise UserError(str(exc)) from None
+    typer.echo(stats.summary())
+

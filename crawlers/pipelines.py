@@ -1,0 +1,111 @@
+"""Item pipeline: articles to `warehouse.Document`s, written in batches over short connections."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawlers.items import ArticleItem
+from crawlers.registry import Source, sources_rows
+from warehouse.db import open_writer
+from warehouse.errors import WarehouseError
+from warehouse.records import Document
+from warehouse.write import upsert_sources, write_documents
+
+LOGGER = logging.getLogger(__name__)
+DEFAULT_BATCH_SIZE = 200
+
+
+def to_document(item: ArticleItem) -> Document:
+    """The warehouse record of one crawled article."""
+    return Document(
+        url=item.url,
+        source=item.source,
+        title=item.title,
+        text=item.text,
+        published_at=item.published_at,
+        kind="press",
+        fetched_at=item.fetched_at,
+        lang=item.lang or "vi",
+        extra=item.extra(),
+    )
+
+
+class WarehousePipeline:
+    """Buffer documents and write them every `RADAR_BATCH_SIZE` items and when the spider closes.
+
+    Each write opens and closes its own connection, so the dashboard can read between batches.
+    """
+
+    def __init__(self, crawler: Crawler, db_path: Path, batch_size: int, sources: list[Source]) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.batch_size = max(1, batch_size)
+        self.sources = sources
+        self.buffer: list[Document] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarehousePipeline:
+        """Built from the RADAR_DB, RADAR_BATCH_SIZE and RADAR_SOURCES settings."""
+        db = crawler.settings.get("RADAR_DB")
+        if not db:
+            raise NotConfigured("RADAR_DB is not set")
+        return cls(
+            crawler,
+            Path(db),
+            crawler.settings.getint("RADAR_BATCH_SIZE", DEFAULT_BATCH_SIZE),
+            list(crawler.settings.get("RADAR_SOURCES") or []),
+        )
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler.stats is not None and count:
+            self.crawler.stats.inc_value(f"radar/{key}", count)
+
+    def open_spider(self) -> None:
+        """Record the crawled sources in the `sources` table."""
+        if not self.sources:
+            return
+        with open_writer(self.db_path) as con:
+            upsert_sources(con, pd.DataFrame(sources_rows(self.sources)))
+
+    def process_item(self, item: Any) -> Any:
+        """Queue one article; write the batch when it is full."""
+        if not isinstance(item, ArticleItem):
+            return item
+        if not (item.title or item.text):
+            self._inc("dropped")
+            raise DropItem(f"no title and no text: {item.url}")
+        self.buffer.append(to_document(item))
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the buffered documents; on a locked or broken warehouse keep them for the next try."""
+        if not self.buffer:
+            return
+        try:
+            with open_writer(self.db_path) as con:
+                result = write_documents(con, self.buffer)
+        except (WarehouseError, duckdb.Error) as exc:
+            LOGGER.error("could not write %d documents, will retry: %s", len(self.buffer), exc)
+            self._inc("write_errors")
+            return
+        self._inc("new", result.new)
+        self._inc("duplicate", result.duplicate)
+        LOGGER.info("stored %d new, %d duplicate documents", result.new, result.duplicate)
+        self.buffer = []
+
+    def close_spider(self) -> None:
+        """Write what is left; documents that still cannot be written are counted as lost."""
+        self.flush()
+        if self.buffer:
+            self._inc("lost", len(self.buffer))
+            LOGGER.error("%d documents were not written", len(self.buffer))
+            self.buffer = []

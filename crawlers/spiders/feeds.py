@@ -1,0 +1,193 @@
+"""The feed spider: each source's feeds, the newest items of each, their article pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
+
+from crawlers.extract import extract_article
+from crawlers.feeds import FeedEntry, FeedError, parse_feed
+from crawlers.items import ArticleItem
+from crawlers.registry import Feed, Source
+from crawlers.urls import canonicalize
+from warehouse.records import document_id
+
+DEFAULT_MAX_ITEMS_PER_FEED = 30
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short reason for a failed request: the HTTP status, or the exception's name and message."""
+    if failure.check(HttpError):
+        response = failure.value.response
+        return f"HTTP {response.status}"
+    exc = failure.value
+    message = str(exc).strip()
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def content_type(response: Response) -> str:
+    """The response's Content-Type header as text ('' when absent)."""
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+
+
+def fallback_item(
+    source: Source, feed: Feed, entry: FeedEntry, url: str, reason: str, page_url: str = ""
+) -> ArticleItem:
+    """The article rebuilt from its feed entry alone, for when the page cannot be used."""
+    return ArticleItem(
+        source=source.name,
+        url=url,
+        title=entry.title,
+        text=entry.summary,
+        published_at=entry.published_at,
+        fetched_at=datetime.now(UTC),
+        feed_url=feed.url,
+        category=feed.category,
+        page_url=page_url,
+        author=entry.author,
+        tags=list(entry.tags),
+        summary=entry.summary,
+        feed_published_at=entry.published_at,
+        fallback=reason,
+    )
+
+
+def article_item(source: Source, feed: Feed, entry: FeedEntry, url: str, response: Response) -> ArticleItem:
+    """The article extracted from its page, or rebuilt from the feed entry when extraction fails."""
+    ctype = content_type(response)
+    if ctype and "html" not in ctype.lower():
+        return fallback_item(source, feed, entry, url, f"not an HTML page ({ctype})", response.url)
+    article = extract_article(response.body, response.url, encoding=http_content_type_encoding(ctype))
+    if article is None:
+        return fallback_item(source, feed, entry, url, "extraction found no article", response.url)
+    return ArticleItem(
+        source=source.name,
+        url=url,
+        title=article.title or entry.title,
+        text=article.text,
+        # The page's own date is preferred: some feeds stamp items with the time the feed was built.
+        published_at=article.published_at or entry.published_at,
+        fetched_at=datetime.now(UTC),
+        feed_url=feed.url,
+        category=feed.category,
+        page_url=response.url,
+        canonical_url=article.canonical_url,
+        author=article.author or entry.author,
+        section=article.section or "",
+        tags=article.tags or list(entry.tags),
+        lang=article.lang or "vi",
+        summary=entry.summary,
+        feed_published_at=entry.published_at,
+    )
+
+
+class FeedSpider(scrapy.Spider):
+    """Fetch every feed of the given sources and follow the newest items to their pages."""
+
+    name = "feeds"
+
+    def __init__(
+        self,
+        sources: Iterable[Source] = (),
+        max_items_per_feed: int = DEFAULT_MAX_ITEMS_PER_FEED,
+        known_ids: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sources = [s for s in sources if s.connector == "rss"]
+        self.max_items_per_feed = int(max_items_per_feed)
+        # Ids already in the warehouse and ids queued in this run: neither is fetched again.
+        self.seen_ids: set[str] = set(known_ids)
+
+    async def start(self) -> AsyncIterator[Any]:
+        """One request per feed of each source."""
+        for source in self.sources:
+            for feed in source.feeds:
+                yield scrapy.Request(
+                    feed.url,
+                    callback=self.parse_feed,
+                    errback=self.feed_failed,
+                    cb_kwargs={"source": source, "feed": feed},
+                    meta={"radar_source": source.name, "radar_role": "feed"},
+                    dont_filter=True,
+                )
+
+    def _count(self, key: str, source: str | None = None) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"radar/{key}")
+        if source:
+            stats.inc_value(f"radar/{key}/{source}")
+
+    def feed_failed(self, failure: Failure) -> None:
+        """Log a feed that could not be fetched; the other feeds go on."""
+        request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("radar_source", "?")
+        self.logger.warning("feed failed [%s] %s: %s", source, request.url, failure_reason(failure))
+        self._count("feeds_failed", source)
+
+    def parse_feed(self, response: Response, source: Source, feed: Feed) -> Iterator[scrapy.Request]:
+        """Parse one fetched feed and request the article page of each new item."""
+        try:
+            parsed = parse_feed(
+                response.body,
+                response.url,
+                limit=self.max_items_per_feed,
+                content_type=content_type(response),
+            )
+        except FeedError as exc:
+            self.logger.warning("feed skipped [%s] %s: %s", source.name, response.url, exc)
+            self._count("feeds_malformed", source.name)
+            return
+        if parsed.warning:
+            self.logger.info(
+                "feed read with a warning [%s] %s: %s", source.name, response.url, parsed.warning
+            )
+        self._count("feeds_ok", source.name)
+        for entry in parsed.entries:
+            try:
+                url = canonicalize(entry.link)
+            except ValueError as exc:
+                self.logger.info("item skipped [%s]: %s", source.name, exc)
+                continue
+            doc_id = document_id(url)
+            if doc_id in self.seen_ids:
+                self._count("items_known")
+                continue
+            self.seen_ids.add(doc_id)
+            self._count("items_new")
+            yield scrapy.Request(
+                entry.link,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={"source": source, "feed": feed, "entry": entry, "url": url},
+                meta={"radar_source": source.name, "radar_role": "article"},
+            )
+
+    def parse_article(
+        self, response: Response, source: Source, feed: Feed, entry: FeedEntry, url: str
+    ) -> Iterator[ArticleItem]:
+        """Extract the article page, falling back to the feed entry with the reason logged."""
+        item = article_item(source, feed, entry, url, response)
+        if item.fallback:
+            self.logger.info("feed entry used [%s] %s: %s", source.name, response.url, item.fallback)
+            self._count("articles_fallback", source.name)
+        else:
+            self._count("articles_extracted", source.name)
+        yield item
+
+    def article_failed(self, failure: Failure) -> Iterator[ArticleItem]:
+        """An article page that could not be fetched: keep what its feed entry says."""
+        request = failure.request  # type: ignore[attr-defined]
+        kw = request.cb_kwargs
+        reason = failure_reason(failure)
+        self.logger.warning("article failed [%s] %s: %s", kw["source"].name, request.url, reason)
+        self._count("articles_failed", kw["source"].name)
+        yield fallback_item(kw["source"], kw["feed"], kw["entry"], kw["url"], f"page not fetched: {reason}")

@@ -1,0 +1,185 @@
+"""End-to-end crawls in a child process against local sites: storage, re-crawl, faults, robots.txt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawlers.run import CrawlStats, run_crawl
+from tests.crawlers.sites import (
+    STORIES,
+    Route,
+    Site,
+    bind,
+    news_site,
+    robots_route,
+    rss_xml,
+    serve,
+    write_registry,
+    xml_route,
+)
+from warehouse.db import open_reader
+
+UA = "RadarTest/1.0 (+http://127.0.0.1/test)"
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 10}
+
+
+@dataclass
+class World:
+    """The sites, the registry, and the results of two crawls into one warehouse."""
+
+    good: Site
+    broken: Site
+    malformed: Site
+    shy: Site
+    closed: Site
+    db: Path
+    first: CrawlStats
+    second: CrawlStats
+    hits_after_first: dict[str, int]
+
+
+def _good_routes() -> dict[str, Route]:
+    routes = news_site(STORIES[:3])
+    # The first story also appears in a section feed, next to an item whose page is gone.
+    s0 = STORIES[0]
+    routes["/rss/thoi-su.rss"] = xml_route(
+        rss_xml(
+            "Thời sự",
+            [
+                (s0.title, "{base}" + f"/thoi-su/{s0.slug}.html?utm_source=rss", s0.lead, s0.published),
+                (
+                    STORIES[3].title,
+                    "{base}/thoi-su/bai-da-go-1099.html",
+                    STORIES[3].lead,
+                    STORIES[3].published,
+                ),
+            ],
+        )
+    )
+    return routes
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """Five sites, each failing in its own way, crawled twice."""
+    tmp = tmp_path_factory.mktemp("crawl")
+    shy_routes = news_site(STORIES[:2])
+    shy_routes["/robots.txt"] = robots_route("/thoi-su/")
+    closed_routes = news_site(STORIES[2:3])
+    closed_routes["/robots.txt"] = robots_route("/rss/")
+    broken = {"/robots.txt": robots_route(), "/rss/tin-moi-nhat.rss": Route(b"oops", 500)}
+    malformed = {
+        "/robots.txt": robots_route(),
+        "/rss/tin-moi-nhat.rss": Route(
+            b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>Tin c',
+            200,
+            {"Content-Type": "application/rss+xml"},
+        ),
+    }
+    with (
+        serve(_good_routes()) as good,
+        serve(broken) as bad,
+        serve(malformed) as mal,
+        serve(shy_routes) as shy,
+        serve(closed_routes) as closed,
+    ):
+        for site in (good, bad, mal, shy, closed):
+            bind(site)
+        registry = write_registry(
+            tmp / "sources.toml",
+            [
+                {
+                    "name": "good",
+                    "url": good.base,
+                    "feeds": [good.url("/rss/tin-moi-nhat.rss"), good.url("/rss/thoi-su.rss")],
+                },
+                {"name": "broken", "url": bad.base, "feeds": [bad.url("/rss/tin-moi-nhat.rss")]},
+                {"name": "malformed", "url": mal.base, "feeds": [mal.url("/rss/tin-moi-nhat.rss")]},
+                {"name": "shy", "url": shy.base, "feeds": [shy.url("/rss/tin-moi-nhat.rss")]},
+                {"name": "closed", "url": closed.base, "feeds": [closed.url("/rss/tin-moi-nhat.rss")]},
+            ],
+        )
+        db = tmp / "radar.duckdb"
+        first = run_crawl(db, None, registry_path=registry, user_agent=UA, overrides=FAST, time_limit_s=120)
+        hits = {p: good.count(p) for p in good.routes}
+        second = run_crawl(db, None, registry_path=registry, user_agent=UA, overrides=FAST, time_limit_s=120)
+        yield World(good, bad, mal, shy, closed, db, first, second, hits)
+
+
+def _documents(db: Path, source: str) -> list[dict[str, object]]:
+    with open_reader(db) as con:
+        cur = con.execute(
+            "SELECT url, title, text, published_at, extra FROM documents WHERE source = ? ORDER BY url",
+            [source],
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def test_articles_are_stored_with_title_text_and_time(world: World) -> None:
+    docs = {d["title"]: d for d in _documents(world.db, "good")}
+    for story in STORIES[:3]:
+        doc = docs[story.title]
+        assert story.text_start in str(doc["text"])
+        assert doc["published_at"] == story.published
+        extra = json.loads(str(doc["extra"]))
+        assert extra["feed_url"].endswith("/rss/tin-moi-nhat.rss") or extra["feed_url"].endswith(
+            "/thoi-su.rss"
+        )
+        assert extra["canonical_url"].endswith(f"/thoi-su/{story.slug}.html")
+        assert "fallback" not in extra
+
+
+def test_missing_page_falls_back_to_feed_entry(world: World) -> None:
+    gone = STORIES[3]
+    docs = {d["title"]: d for d in _documents(world.db, "good")}
+    doc = docs[gone.title]
+    assert doc["text"] == gone.lead
+    assert doc["published_at"] == gone.published
+    assert "HTTP 404" in json.loads(str(doc["extra"]))["fallback"]
+
+
+def test_same_story_in_two_feeds_is_fetched_and_stored_once(world: World) -> None:
+    path = f"/thoi-su/{STORIES[0].slug}.html"
+    assert world.hits_after_first[path] == 1
+    assert len(_documents(world.db, "good")) == 4
+
+
+def test_failing_sources_do_not_stop_the_others(world: World) -> None:
+    stats = world.first
+    assert stats.per_source["broken"]["feeds_failed"] == 1
+    assert stats.per_source["malformed"]["feeds_malformed"] == 1
+    assert stats.new == 4 + 2  # good: 3 pages + 1 fallback; shy: 2 feed-only entries
+    assert stats.failed >= 3  # the 500 feed, the malformed feed, the 404 page, the robots-blocked pages
+    assert _documents(world.db, "broken") == [] and _documents(world.db, "malformed") == []
+
+
+def test_robots_txt_is_obeyed(world: World) -> None:
+    assert not [h for h in world.shy.hits if h.startswith("/thoi-su/")]
+    assert world.closed.count("/rss/tin-moi-nhat.rss") == 0
+    assert _documents(world.db, "closed") == []
+    shy = _documents(world.db, "shy")
+    assert {d["title"] for d in shy} == {s.title for s in STORIES[:2]}
+    assert all("fallback" in json.loads(str(d["extra"])) for d in shy)
+
+
+def test_second_crawl_adds_nothing_and_fetches_no_page_again(world: World) -> None:
+    assert world.second.new == 0
+    assert world.second.items_known >= 4
+    for story in STORIES[:3]:
+        path = f"/thoi-su/{story.slug}.html"
+        assert world.good.count(path) == world.hits_after_first[path] == 1
+    assert world.good.count("/rss/tin-moi-nhat.rss") == 2
+
+
+def test_user_agent_and_sources_table(world: World) -> None:
+    agents = {h.get("user-agent") for h in world.good.request_headers}
+    assert agents == {UA}
+    with open_reader(world.db) as con:
+        names = {r[0] for r in con.execute("SELECT name FROM sources").fetchall()}
+    assert names == {"good", "broken", "malformed", "shy", "closed"}
