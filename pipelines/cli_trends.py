@@ -1,0 +1,134 @@
+"""`radar trends …` commands: the I/O edge of the pure detector in pipelines.trends."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from pipelines.errors import UserError
+from pipelines.trends.detector import DetectorConfig, score_series
+from pipelines.trends.grid import check_index, infer_step, regular_grid
+
+trends_app = typer.Typer(help="Xu hướng / Trend and burst detection.", no_args_is_help=True)
+
+_DEFAULTS = DetectorConfig()
+
+
+@trends_app.callback()
+def trends() -> None:
+    """Xu hướng / Trend and burst detection."""
+
+
+class Gaps(StrEnum):
+    """What to do with timestamps missing from an otherwise regular series."""
+
+    error = "error"
+    zero = "zero"
+    missing = "missing"
+
+
+_OFFSET = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
+
+
+def _parse_timestamps(stamps: pd.Series, path: Path) -> pd.Series:
+    """ISO 8601 timestamps, all with an offset (mixed offsets become UTC) or all without."""
+    empty = stamps == ""
+    if empty.any():
+        raise UserError(f"{path}: empty timestamp on data row {int(empty.to_numpy().argmax()) + 1}")
+    has_offset = stamps.str.contains(_OFFSET, regex=True)
+    if has_offset.any() and not has_offset.all():
+        odd = ~has_offset if has_offset.iloc[0] else has_offset
+        row = int(odd.to_numpy().argmax())
+        raise UserError(f"{path}: timestamps mix values with and without a UTC offset (data row {row + 1})")
+    try:
+        return pd.to_datetime(stamps, format="ISO8601")
+    except ValueError as exc:
+        if "Mixed timezones" not in str(exc):
+            raise UserError(f"{path}: unparsable timestamp ({str(exc).splitlines()[0]})") from None
+    # Offsets differ between rows (e.g. +07:00 and Z): one instant scale, UTC, keeps them comparable.
+    return pd.to_datetime(stamps, format="ISO8601", utc=True)
+
+
+def read_series(path: Path) -> pd.Series:
+    """A `timestamp,value` CSV as a float series on a sorted DatetimeIndex, or UserError saying why not."""
+    if not path.is_file():
+        raise UserError(f"input file not found: {path}")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    missing = [c for c in ("timestamp", "value") if c not in frame.columns]
+    if missing:
+        raise UserError(f"{path}: missing column(s) {', '.join(missing)}; "
+                        "expected a header 'timestamp,value'")
+    if frame.empty:
+        raise UserError(f"{path}: no rows")
+    parsed = _parse_timestamps(frame["timestamp"].str.strip(), path)
+    text = frame["value"].str.strip()
+    values = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    bad = values.isna() & (text != "")
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise UserError(f"{path}: value {text.iloc[row]!r} on data row {row + 1} is not a number")
+    series = pd.Series(values.to_numpy(dtype=float), index=pd.DatetimeIndex(parsed), name="value")
+    return series.sort_index()
+
+
+def _check_regular(series: pd.Series, gaps: Gaps) -> None:
+    """Reject a series whose timestamps are not a regular grid (or have holes, unless gaps are allowed)."""
+    index = check_index(series.index)
+    if len(index) < 2:
+        return
+    step = infer_step(index)
+    grid = regular_grid(index, step)
+    if gaps is Gaps.error and len(grid) != len(index):
+        raise UserError(f"the series lacks {len(grid) - len(index)} timestamp(s) of its {step.freqstr} grid; "
+                        "pass --gaps zero (counts) or --gaps missing to score it anyway")
+
+
+InputOpt = Annotated[Path, typer.Option("--input", "-i", help="CSV with columns timestamp,value.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="CSV to write (stdout when absent).")]
+ThresholdOpt = Annotated[float, typer.Option(
+    "--threshold", "--sensitivity", help="Score at which to alert, in (0, 1]; lower is more sensitive.")]
+MinCountOpt = Annotated[float, typer.Option("--min-count", help="No alert on a smaller value.")]
+CooldownOpt = Annotated[str, typer.Option("--cooldown", help="Minimum time between two alerts, e.g. 12h.")]
+WarmupOpt = Annotated[str, typer.Option("--warmup", help="History needed before any alert, e.g. 7D.")]
+GapsOpt = Annotated[Gaps, typer.Option(
+    "--gaps", help="Missing timestamps: error, zero (counts) or missing (unobserved).")]
+
+
+@trends_app.command("score")
+def score(
+    input_path: InputOpt,
+    output: OutputOpt = None,
+    threshold: ThresholdOpt = _DEFAULTS.threshold,
+    min_count: MinCountOpt = _DEFAULTS.min_count,
+    cooldown: CooldownOpt = _DEFAULTS.cooldown,
+    warmup: WarmupOpt = _DEFAULTS.warmup,
+    gaps: GapsOpt = Gaps.error,
+) -> None:
+    """Score a time series for bursts: timestamp,value in; timestamp,value,score,alert out (causal)."""
+    series = read_series(input_path)
+    try:
+        _check_regular(series, gaps)
+        config = DetectorConfig(threshold=threshold, release=min(_DEFAULTS.release, threshold),
+                                min_count=min_count, cooldown=cooldown, warmup=warmup,
+                                gap_fill=0.0 if gaps is Gaps.zero else None)
+        result = score_series(series, config)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    table = pd.DataFrame({
+        "timestamp": [t.isoformat() for t in result.index],
+        "value": result["value"],
+        "score": result["score"].round(6),
+        "alert": result["alert"].map({True: "true", False: "false"}),
+    })
+    if output is None:
+        table.to_csv(sys.stdout, index=False)
+    else:
+        table.to_csv(output, index=False)
