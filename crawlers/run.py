@@ -48,6 +48,7 @@ class CrawlStats:
     feeds_ok: int = 0
     feeds_failed: int = 0
     feeds_malformed: int = 0
+    feeds_unchanged: int = 0
     items_known: int = 0
     articles_extracted: int = 0
     articles_fallback: int = 0
@@ -74,6 +75,7 @@ class CrawlStats:
             feeds_ok=totals.get("feeds_ok", 0),
             feeds_failed=totals.get("feeds_failed", 0),
             feeds_malformed=totals.get("feeds_malformed", 0),
+            feeds_unchanged=totals.get("feeds_unchanged", 0),
             items_known=totals.get("items_known", 0),
             articles_extracted=totals.get("articles_extracted", 0),
             articles_fallback=totals.get("articles_fallback", 0),
@@ -88,7 +90,8 @@ class CrawlStats:
         """One line for people: stored, duplicate and failed counts, then the detail."""
         return (
             f"mới/new: {self.new}  trùng/duplicate: {self.duplicate}  lỗi/failed: {self.failed}  "
-            f"(feeds ok {self.feeds_ok}, feeds failed {self.feeds_failed + self.feeds_malformed}, "
+            f"(feeds ok {self.feeds_ok}, unchanged {self.feeds_unchanged}, "
+            f"failed {self.feeds_failed + self.feeds_malformed}; "
             f"articles extracted {self.articles_extracted}, from feed only {self.articles_fallback}, "
             f"already stored {self.items_known}; {self.elapsed_s:.0f}s, {self.finish_reason or '?'})"
         )

@@ -39,6 +39,7 @@ def crawl_settings(
     user_agent: str,
     time_limit_s: float | None = None,
     batch_size: int = 200,
+    cache_dir: Path | str | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """All settings of one crawl run; `overrides` win (tests use them to drop the delays)."""
@@ -52,6 +53,12 @@ def crawl_settings(
             "RADAR_SOURCES": list(sources),
             "RADAR_BATCH_SIZE": batch_size,
             "CLOSESPIDER_TIMEOUT": float(time_limit_s) if time_limit_s else 0,
+            # Feeds are revalidated with If-None-Match / If-Modified-Since; the copies live next to the db.
+            "HTTPCACHE_ENABLED": True,
+            "HTTPCACHE_POLICY": "crawlers.httpcache.FeedCachePolicy",
+            "HTTPCACHE_STORAGE": "scrapy.extensions.httpcache.FilesystemCacheStorage",
+            "HTTPCACHE_DIR": str(Path(cache_dir or Path(db_path).parent / "crawl-cache").resolve()),
+            "HTTPCACHE_GZIP": True,
         }
     )
     settings.update(overrides or {})

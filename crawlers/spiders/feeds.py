@@ -146,6 +146,10 @@ class FeedSpider(scrapy.Spider):
             self.logger.warning("feed skipped [%s] %s: %s", source.name, response.url, exc)
             self._count("feeds_malformed", source.name)
             return
+        if "cached" in response.flags:
+            # The server answered 304 (or the copy is still fresh): parsed anyway, in case the last
+            # crawl stopped at its time limit before it reached every item.
+            self._count("feeds_unchanged", source.name)
         if parsed.warning:
             self.logger.info(
                 "feed read with a warning [%s] %s: %s", source.name, response.url, parsed.warning
