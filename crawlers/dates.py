@@ -42,14 +42,23 @@ _ISO_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
-# Vietnamese pages write day first:
-# "07/03/2026 08:01", "Thứ bảy, 7/3/2026, 00:05 (GMT+7)", "08:01 07-03-2026".
-_DMY = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
-_HM = r"(\d{1,2})[:hH](\d{2})(?::(\d{2}))?"
+# Vietnamese pages write day first: "07/03/2026 08:01", "Thứ bảy, 7/3/2026, 00:05 (GMT+7)",
+# "08:01 07-03-2026", "24/12/12 11:05 tối", "15:20 PM | 21/12/2012".
+_DMY = r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/])"
+_HM = r"(?<!\d)(\d{1,2})[:hH](\d{2})(?::(\d{2}))?(?!\d)"
+_MERIDIEM = r"(?:\s*(AM|PM|SA|CH|sáng|trưa|chiều|tối|đêm)\b)?"
 _GMT = r"(?:\s*\(?\s*(?:GMT|UTC)\s*([+-]\s*\d{1,2})(?::?(\d{2}))?\s*\)?)?"
-_DMY_HM_RE = re.compile(_DMY + r"\s*(?:,|-|\||lúc)?\s*" + _HM + _GMT, re.IGNORECASE)
-_HM_DMY_RE = re.compile(_HM + r"\s*(?:[APap][Mm])?\s*(?:,|-|\||ngày)?\s*" + _DMY + _GMT, re.IGNORECASE)
-_DMY_ONLY_RE = re.compile(r"(?<!\d)" + _DMY + r"(?!\d)")
+_DMY_HM_RE = re.compile(_DMY + r"\s*(?:,|-|\||lúc|vào|at)?\s*" + _HM + _MERIDIEM + _GMT, re.IGNORECASE)
+_HM_DMY_RE = re.compile(
+    _HM + _MERIDIEM + r"\s*(?:,|-|\||ngày)?\s*(?:\w+\s*,\s*)?" + _DMY + _GMT, re.IGNORECASE
+)
+_DMY_ONLY_RE = re.compile(_DMY)
+_DMY_HM_NAMES = ("d", "mo", "y", "h", "mi", "s", "mer", "gh", "gm")
+_HM_DMY_NAMES = ("h", "mi", "s", "mer", "d", "mo", "y", "gh", "gm")
+_AFTERNOON = {"pm", "ch", "chiều", "tối", "đêm"}
+
+# Where a headline is shown: heading tags, or any element whose class says "title".
+HEADING_XPATH = "//h1 | //h2 | //h3 | //*[contains(translate(@class,'TITLE','title'),'title')]"
 
 # Elements whose class/id/itemprop names a date: where visible publication times live.
 _DATE_ATTR_XPATH = (
@@ -101,24 +110,48 @@ def parse_datetime(value: str, default_tz: timezone = VIETNAM_TZ) -> tuple[datet
                     tz = timezone(sign * timedelta(hours=int(off[1:3]), minutes=int(off[3:5])))
             dt = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), tzinfo=tz)
             return dt, h is not None
-    m = _DMY_HM_RE.search(value)
-    if m:
-        d, mo, y, h, mi, s, gh, gm = m.groups()
-        if _valid(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)):
-            tz = _tz(gh, gm, default_tz)
-            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=tz), True
-    m = _HM_DMY_RE.search(value)
-    if m:
-        h, mi, s, d, mo, y, gh, gm = m.groups()
-        if _valid(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)):
-            tz = _tz(gh, gm, default_tz)
-            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=tz), True
+    shown = next(iter(shown_times(value, default_tz)), None)
+    if shown is not None:
+        return shown[2], True
     m = _DMY_ONLY_RE.search(value)
     if m:
         d, mo, y = m.groups()
-        if _valid(int(y), int(mo), int(d)):
-            return datetime(int(y), int(mo), int(d), tzinfo=default_tz), False
+        year = _year(y)
+        if _valid(year, int(mo), int(d)):
+            return datetime(year, int(mo), int(d), tzinfo=default_tz), False
     return None
+
+
+def _year(text: str) -> int:
+    """Four-digit year from "2012" or "12"."""
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _build(parts: dict[str, str | None], default_tz: timezone) -> datetime | None:
+    """A datetime from the named parts of a day-first match, or None when they are not a real time."""
+    year, month, day = _year(parts["y"] or ""), int(parts["mo"] or 0), int(parts["d"] or 0)
+    hour, minute, second = int(parts["h"] or 0), int(parts["mi"] or 0), int(parts["s"] or 0)
+    meridiem = (parts["mer"] or "").lower()
+    if meridiem in _AFTERNOON and hour < 12:
+        hour += 12
+    elif meridiem in ("am", "sa") and hour == 12:
+        hour = 0
+    if not _valid(year, month, day, hour, minute, second):
+        return None
+    tz = _tz(parts["gh"], parts["gm"], default_tz)
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+
+
+def shown_times(text: str, default_tz: timezone = VIETNAM_TZ) -> Iterator[tuple[int, int, datetime]]:
+    """Every day-first date-and-time written in a text, as (start, end, datetime), in text order."""
+    found: list[tuple[int, int, datetime]] = []
+    for regex, names in ((_DMY_HM_RE, _DMY_HM_NAMES), (_HM_DMY_RE, _HM_DMY_NAMES)):
+        for m in regex.finditer(text):
+            dt = _build(dict(zip(names, m.groups(), strict=True)), default_tz)
+            if dt is not None:
+                found.append((m.start(), m.end(), dt))
+    found.sort(key=lambda item: item[0])
+    yield from found
 
 
 def _jsonld_objects(data: Any) -> Iterator[dict[str, Any]]:
@@ -153,7 +186,7 @@ def jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     return found
 
 
-def _is_article_type(obj: dict[str, Any]) -> bool:
+def is_article_type(obj: dict[str, Any]) -> bool:
     """Whether a JSON-LD object describes an article (NewsArticle, BlogPosting, …)."""
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
@@ -165,7 +198,7 @@ def _is_article_type(obj: dict[str, Any]) -> bool:
 def _candidates(tree: lxml_html.HtmlElement, objects: Iterable[dict[str, Any]]) -> Iterator[str]:
     """Date strings from structured metadata, most trustworthy first."""
     objects = list(objects)
-    for obj in sorted(objects, key=lambda o: not _is_article_type(o)):
+    for obj in sorted(objects, key=lambda o: not is_article_type(o)):
         for key in ("datePublished", "dateCreated", "uploadDate"):
             value = obj.get(key)
             if isinstance(value, str):
@@ -185,23 +218,66 @@ def _candidates(tree: lxml_html.HtmlElement, objects: Iterable[dict[str, Any]]) 
 
 
 def _visible_times(tree: lxml_html.HtmlElement, default_tz: timezone) -> Iterator[datetime]:
-    """Date-and-time strings shown on the page, date-labelled elements first."""
+    """Date-and-time strings shown in date-labelled elements, in page order."""
     for el in tree.xpath(_DATE_ATTR_XPATH):
         text = " ".join(el.text_content().split())
         if len(text) > 120:
             continue
-        parsed = parse_datetime(text, default_tz)
-        if parsed and parsed[1]:
-            yield parsed[0]
+        for _start, _end, shown in shown_times(text, default_tz):
+            yield shown
+            break
+
+
+def headline_element(tree: lxml_html.HtmlElement, title: str) -> lxml_html.HtmlElement | None:
+    """The element that shows the headline (an h1 first), to read the byline time next to it."""
+    key = re.sub(r"\W+", "", title.lower())[:60]
+    if len(key) < 10:
+        return None
+    for el in tree.xpath(HEADING_XPATH):
+        text = re.sub(r"\W+", "", el.text_content().lower())
+        if text and (text.startswith(key) or key.startswith(text[:60])) and len(text) >= 10:
+            return el
+    return None
+
+
+def _byline_times(tree: lxml_html.HtmlElement, title: str, default_tz: timezone) -> list[datetime]:
+    """Times written close to the headline, nearest first (where bylines put the publication time)."""
+    headline = headline_element(tree, title)
+    if headline is None:
+        return []
+    before: list[str] = []
+    after: list[str] = []
+    inside = False
+    nodes = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    for node in nodes:
+        parent = node.getparent()
+        is_headline = parent is headline or any(a is headline for a in parent.iterancestors())
+        if is_headline:
+            inside = True
+            continue
+        (after if inside else before).append(str(node))
+        if inside and sum(len(t) for t in after) > _WINDOW_AFTER:
+            break
+    head = " ".join(" ".join(before).split()[-_WINDOW_BEFORE_WORDS:])
+    tail = " ".join(" ".join(after).split())[:_WINDOW_AFTER]
+    ranked = [(start, shown) for start, _end, shown in shown_times(tail, default_tz)]
+    ranked += [(len(head) - end, shown) for _start, end, shown in shown_times(head, default_tz)]
+    return [shown for _dist, shown in sorted(ranked, key=lambda item: item[0])]
+
+
+# How far from the headline a byline time may be: a short bar above it, a few lines below it.
+_WINDOW_BEFORE_WORDS = 40
+_WINDOW_AFTER = 600
 
 
 def find_published(
     tree: lxml_html.HtmlElement,
     default_tz: timezone = VIETNAM_TZ,
     objects: list[dict[str, Any]] | None = None,
-    main_text: str = "",
+    title: str = "",
 ) -> datetime | None:
-    """The publication time: JSON-LD, meta tags, the visible byline time, then htmldate's search."""
+    """The publication time: JSON-LD, meta tags, the time beside the headline, date-labelled elements,
+    then htmldate's search."""
     if objects is None:
         objects = jsonld_objects(tree)
     date_only: date | None = None
@@ -213,8 +289,8 @@ def find_published(
             return parsed[0]
         if date_only is None:
             date_only = parsed[0].date()
-    # Metadata gave a day at most: look for a shown time, on that day when we know it.
-    for shown in _visible_times(tree, default_tz):
+    # Metadata gave a day at most: read the time shown on the page, on that day when we know it.
+    for shown in _byline_times(tree, title, default_tz) + list(_visible_times(tree, default_tz)):
         if date_only is None or shown.date() == date_only:
             return shown
     if date_only is not None:

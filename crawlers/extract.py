@@ -19,11 +19,20 @@ from lxml import html as lxml_html
 from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
-from crawlers.dates import VIETNAM_TZ, find_published, jsonld_objects
+from crawlers.dates import (
+    HEADING_XPATH,
+    VIETNAM_TZ,
+    find_published,
+    headline_element,
+    is_article_type,
+    jsonld_objects,
+    shown_times,
+)
 from crawlers.urls import canonicalize
 
 LOGGER = logging.getLogger(__name__)
 
+# Below this many characters of body text a page is a stub, a video or a gallery, not an article.
 MIN_TEXT_CHARS = 250
 _VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
@@ -72,23 +81,24 @@ def _strict(data: bytes, encoding: str | None) -> str | None:
 
 
 def decode_html(data: bytes | str, declared: str | None = None) -> str:
-    """Bytes to text: BOM, valid UTF-8, the page's meta charset, the HTTP header, then detection."""
+    """Bytes to NFC text: BOM, valid UTF-8, the page's meta charset, the HTTP charset, then detection.
+
+    `declared` is the HTTP Content-Type header (or just its charset), when there was one.
+    """
     if isinstance(data, str):
         return unicodedata.normalize("NFC", data)
     bom_encoding, bom = read_bom(data)
-    if bom_encoding and bom:
-        text = _strict(data[len(bom) :], bom_encoding)
-        if text is not None:
-            return unicodedata.normalize("NFC", text)
-    # Valid UTF-8 with non-ASCII bytes is almost never another encoding, whatever the labels say.
-    text = _strict(data, "utf-8")
+    text = _strict(data[len(bom) :], bom_encoding) if bom_encoding and bom else None
+    if text is None:
+        # Valid UTF-8 with non-ASCII bytes is almost never another encoding, whatever the labels say.
+        text = _strict(data, "utf-8")
     if text is None:
         header = http_content_type_encoding(declared) if declared and "=" in declared else declared
         # The page's own meta charset beats the header: servers often send a wrong default
-        # (iso-8859-1), while the page was saved by someone who knew its encoding.
+        # (iso-8859-1), while whoever wrote the page knew its encoding.
         for candidate in (html_body_declared_encoding(data), header):
-            if candidate and (resolve_encoding(candidate) or "").startswith(("utf", "ascii")):
-                continue  # proven wrong above
+            if candidate and (resolve_encoding(candidate) or "").startswith("utf"):
+                continue  # UTF-8 was proven wrong above
             text = _strict(data, candidate)
             if text is not None:
                 break
@@ -102,6 +112,21 @@ def decode_html(data: bytes | str, declared: str | None = None) -> str:
 # --- metadata -----------------------------------------------------------------------------------
 
 
+def unescape(value: str) -> str:
+    """Undo HTML entities, twice-escaped ones included (JSON-LD and meta values often carry them)."""
+    for _ in range(3):
+        unescaped = html_lib.unescape(value)
+        if unescaped == value:
+            break
+        value = unescaped
+    return unicodedata.normalize("NFC", value)
+
+
+def _squash(value: str) -> str:
+    """Entities undone, whitespace collapsed."""
+    return " ".join(unescape(value).split())
+
+
 def _meta(tree: lxml_html.HtmlElement, *keys: str) -> list[str]:
     """Contents of meta tags named (name/property/itemprop) by any of the keys, in key order."""
     wanted = {k.lower() for k in keys}
@@ -110,21 +135,10 @@ def _meta(tree: lxml_html.HtmlElement, *keys: str) -> list[str]:
         for attr in ("property", "name", "itemprop"):
             key = (meta.get(attr) or "").strip().lower()
             if key in wanted:
-                value = " ".join(unescape(meta.get("content") or "").split())
+                value = _squash(meta.get("content") or "")
                 if value:
                     found.setdefault(key, []).append(value)
     return [v for k in keys for v in found.get(k.lower(), [])]
-
-
-def _article_objects(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """JSON-LD objects that describe an article."""
-    out = []
-    for obj in objects:
-        kind = obj.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if any(isinstance(k, str) and (k.endswith("Article") or k == "BlogPosting") for k in kinds):
-            out.append(obj)
-    return out
 
 
 def _names(value: Any) -> list[str]:
@@ -138,47 +152,77 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def unescape(value: str) -> str:
-    """Undo HTML entities, twice-escaped ones included (JSON-LD and meta values often carry them)."""
-    for _ in range(3):
-        unescaped = html_lib.unescape(value)
-        if unescaped == value:
-            break
-        value = unescaped
-    return unicodedata.normalize("NFC", value)
-
-
 def _clean_name(value: str) -> str:
     """One-line, trimmed name."""
-    return " ".join(unescape(value).split()).strip(" ,;-–|")
+    return _squash(value).strip(" ,;-–|:")
 
 
-_GENERIC_AUTHORS = re.compile(r"^(https?://|www\.)|\.(vn|com|net|org)$", re.IGNORECASE)
+def _fold(value: str) -> str:
+    """Lower-case ASCII letters and digits only, so "Dân Trí" matches "dantri"."""
+    decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d"))
+    return re.sub(r"[^a-z0-9]", "", decomposed)
 
 
-def _author(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback: str | None) -> str | None:
-    """Author names: JSON-LD persons, then byline meta, never the outlet's own name or a URL."""
-    candidates: list[str] = []
-    for obj in articles:
-        candidates.extend(_names(obj.get("author")))
-    candidates.extend(_meta(tree, "dable:author", "article:author", "author", "dc.creator", "byl"))
-    if fallback:
-        candidates.extend(fallback.split(";"))
-    publisher = {n.lower() for obj in articles for n in _names(obj.get("publisher"))}
-    publisher.update(v.lower() for v in _meta(tree, "og:site_name"))
-    seen: list[str] = []
-    for raw in candidates:
-        for part in re.split(r";", raw):
-            name = _clean_name(part)
-            if not name or _GENERIC_AUTHORS.search(name) or name.lower() in publisher:
-                continue
-            if name.isupper() and name.replace(" ", "").isascii() and len(name.split()) >= 2:
-                continue  # "TUOI TRE ONLINE": an outlet label, not a person
-            if name.lower() not in (s.lower() for s in seen):
-                seen.append(name)
-        if seen:
-            break
-    return ", ".join(seen) if seen else None
+_NOT_A_PERSON = re.compile(
+    r"^(https?://|www\.)|\.(vn|com|net|org)\b|\b(corp|team|seo|online|news|admin|channelvn|ban biên tập|"
+    r"báo|tạp chí|cổng thông tin|trang tin)\b",
+    re.IGNORECASE,
+)
+
+
+def _outlet_keys(url: str, tree: lxml_html.HtmlElement, publishers: list[str]) -> set[str]:
+    """Folded names of the outlet itself (host label, site name, publisher)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    keys = {_fold(host.split(".")[0])} if host else set()
+    keys.update(_fold(n) for n in publishers + _meta(tree, "og:site_name", "application-name"))
+    return {k for k in keys if len(k) >= 3}
+
+
+def _is_person(name: str, outlets: set[str]) -> bool:
+    """Whether a byline value names people rather than the outlet, a team or a URL."""
+    folded = _fold(name)
+    if not folded or len(name) > 80 or _NOT_A_PERSON.search(name) or not re.search(r"[^\W\d_]{2}", name):
+        return False
+    if any(o in folded or folded in o for o in outlets):
+        return False
+    # "TUOI TRE ONLINE" style labels: all-caps ASCII is a brand, Vietnamese names carry diacritics.
+    return not (name.isupper() and name.isascii() and len(name.split()) >= 2)
+
+
+# "Theo", "Bài và ảnh:", "Tin, ảnh:", "Tác giả:" before a byline's names.
+_CREDIT_PREFIX = re.compile(
+    r"^((theo|by|tác giả|bài|tin|ảnh|bài và ảnh|tin và ảnh|tin, ảnh|bài, ảnh)\s*:?\s+)+", re.IGNORECASE
+)
+
+_BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author' or contains(@class,'author') or contains(@class,'byline')]"
+)
+
+
+def _author(
+    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], byline: str | None
+) -> str | None:
+    """Author names: JSON-LD persons, byline meta, a byline element, the signature line of the text."""
+    sources: list[list[str]] = []
+    sources.append([n for obj in articles for n in _names(obj.get("author"))])
+    sources.append(_meta(tree, "dable:author", "article:author", "author", "dc.creator", "sailthru.author"))
+    sources.append([el.text_content() for el in tree.xpath(_BYLINE_XPATH)[:5]])
+    if byline:
+        sources.append([byline])
+    for values in sources:
+        people: list[str] = []
+        for raw in values:
+            if len(raw) > 120:
+                continue  # a whole block of text, not a byline
+            for part in re.split(r"[;|]|\s-\s", unescape(raw)):
+                if re.match(r"^\W*(ảnh|video|photo|clip|đồ họa|nguồn)\b", part.strip(), re.IGNORECASE):
+                    continue  # a picture credit or a source, not the writer
+                name = _clean_name(_CREDIT_PREFIX.sub("", part.strip()))
+                if _is_person(name, outlets) and name.lower() not in (p.lower() for p in people):
+                    people.append(name)
+        if people:
+            return ", ".join(people)
+    return None
 
 
 def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> list[str]:
@@ -192,41 +236,47 @@ def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> list[s
         raw = _meta(tree, "news_keywords", "keywords")[:1]
     tags: list[str] = []
     for value in raw:
-        for part in re.split(r"[,;]", value):
+        for part in re.split(r"[,;]", unescape(str(value))):
             tag = _clean_name(part)
-            if tag and tag.lower() not in (t.lower() for t in tags) and len(tag) <= 80:
+            # Placeholders some templates fill in for every page.
+            if tag.lower() in {"news", "tin tuc", "tin tức"} or len(tag) > 80:
+                continue
+            if tag and tag.lower() not in (t.lower() for t in tags):
                 tags.append(tag)
     return tags
 
 
-def _section(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> str | None:
+_PLACEHOLDER_SECTIONS = {"news", "tin tuc", "tin tức", "home", "trang chủ", "trang chu"}
+
+
+def _section(
+    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], objects: list[dict[str, Any]]
+) -> str | None:
     """Section: article:section, JSON-LD articleSection, else the breadcrumb's first item."""
     values = _meta(tree, "article:section")
     for obj in articles:
         values.extend(_names(obj.get("articleSection")))
-    values.extend(jsonld_breadcrumbs(tree))
+    values.extend(_breadcrumbs(objects))
     for value in values:
         name = _clean_name(value)
-        # Templates often fill a placeholder ("News") that says nothing.
-        if name and name.lower() not in {"news", "tin tuc", "tin tức", "home", "trang chủ"}:
+        if name and name.lower() not in _PLACEHOLDER_SECTIONS:
             return name
     return None
 
 
-def jsonld_breadcrumbs(tree: lxml_html.HtmlElement) -> list[str]:
+def _breadcrumbs(objects: list[dict[str, Any]]) -> list[str]:
     """Names of a JSON-LD BreadcrumbList, home item dropped."""
     names: list[str] = []
-    for obj in jsonld_objects(tree):
+    for obj in objects:
         if obj.get("@type") != "BreadcrumbList":
             continue
-        items = obj.get("itemListElement") or []
+        items = obj.get("itemListElement")
         for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict):
-                continue
-            name = _names(item.get("name")) or _names(item.get("item"))
-            if name:
-                names.append(name[0])
-    return [n for n in names if n.strip().lower() not in {"trang chủ", "home"}][:1]
+            if isinstance(item, dict):
+                name = _names(item.get("name")) or _names(item.get("item"))
+                if name:
+                    names.append(name[0])
+    return [n for n in names if _clean_name(n).lower() not in _PLACEHOLDER_SECTIONS][:1]
 
 
 def _canonical(tree: lxml_html.HtmlElement, url: str) -> str:
@@ -235,10 +285,8 @@ def _canonical(tree: lxml_html.HtmlElement, url: str) -> str:
     hrefs += _meta(tree, "og:url")
     for href in hrefs:
         href = href.strip()
-        if not href:
-            continue
         absolute = urljoin(url, href) if url else href
-        if urlsplit(absolute).scheme in ("http", "https"):
+        if href and urlsplit(absolute).scheme in ("http", "https"):
             try:
                 return canonicalize(absolute)
             except ValueError:
@@ -250,27 +298,101 @@ def _canonical(tree: lxml_html.HtmlElement, url: str) -> str:
 
 
 def _lang(tree: lxml_html.HtmlElement, text: str) -> str | None:
-    """Language: the html lang attribute, else 'vi' when the text is written in Vietnamese."""
+    """Language of the text: Vietnamese by its letters, else the page's declared language."""
+    # Old Vietnamese templates declare lang="en" by default; the letters do not lie.
+    if len(_VI_LETTERS.findall(text)) > len(text) / 50:
+        return "vi"
     declared = (tree.get("lang") or "").strip().lower()
     if not declared:
         declared = next(iter(_meta(tree, "og:locale", "language", "content-language")), "").lower()
-    if declared:
-        return declared.replace("_", "-").split("-")[0] or None
-    if len(_VI_LETTERS.findall(text)) > len(text) / 50:
-        return "vi"
-    return None
+    return declared.replace("_", "-").split("-")[0] or None
 
 
-def _default_tz(url: str, tree: lxml_html.HtmlElement) -> timezone:
+def _default_tz(url: str, tree: lxml_html.HtmlElement, text: str) -> timezone:
     """Offset to assume for times written without one: Vietnam's for Vietnamese outlets."""
     host = urlsplit(url).hostname or ""
-    lang = (tree.get("lang") or "").lower()
-    if host.endswith(".vn") or lang.startswith("vi") or not host:
+    if host.endswith(".vn") or _lang(tree, text) == "vi" or not host:
         return VIETNAM_TZ
     return UTC
 
 
+# --- title --------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """Comparison key: lower-case letters and digits only."""
+    return re.sub(r"\W+", "", text.lower())
+
+
+def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback: str) -> str:
+    """Headline: JSON-LD headline, og:title, the h1 that the <title> starts with, else <title>."""
+    for obj in articles:
+        for headline in _names(obj.get("headline")) + _names(obj.get("name")):
+            if _squash(headline):
+                return _squash(headline)
+    page_title = _squash(tree.findtext(".//title") or "")
+    headings = [_squash(h.text_content()) for h in tree.xpath(HEADING_XPATH)]
+    for heading in headings:
+        # <title> is "headline - section - outlet"; an h1 that it starts with is the bare headline.
+        if len(heading) >= 10 and page_title and _key(page_title).startswith(_key(heading)):
+            return heading
+    og = _meta(tree, "og:title", "twitter:title")
+    if og:
+        return og[0]
+    segments = {_key(seg) for seg in re.split(r"\s+[-|–—:]\s+", page_title) if len(seg) >= 15}
+    for heading in headings:
+        if _key(heading) in segments:
+            return heading  # "Outlet - Headline" titles
+    if page_title:
+        # "Headline - Section | Outlet": the first segment is the headline.
+        return re.split(r"\s+[-|–—]\s+", page_title)[0]
+    return _squash(fallback)
+
+
 # --- text ---------------------------------------------------------------------------------------
+
+# Blocks that are never the story on a news page; trafilatura misses some of them.
+_PRUNE_XPATH = (
+    "//footer | //nav | //aside"
+    " | //*[contains(@class,'footer') or contains(@id,'footer')]"
+    " | //*[contains(@class,'related') or contains(@class,'relate-') or contains(@class,'lienquan')"
+    " or contains(@class,'lien-quan') or contains(@class,'tinlienquan') or contains(@class,'box-tag')"
+    " or contains(@class,'tags-') or contains(@class,'social') or contains(@class,'share')"
+    " or contains(@class,'comment') or contains(@class,'breadcrumb') or contains(@class,'banner')"
+    " or contains(@class,'advert') or contains(@class,'qc-') or contains(@class,'newsletter')"
+    " or contains(@class,'most-') or contains(@class,'xem-them') or contains(@class,'readmore')]"
+    " | //*[contains(@id,'related') or contains(@id,'comment') or contains(@id,'lienquan')]"
+)
+
+
+_LAYOUT_TAGS = dict.fromkeys(("table", "thead", "tbody", "tfoot", "tr", "td", "th"), "div")
+
+
+def _unwrap_layout_tables(tree: lxml_html.HtmlElement) -> None:
+    """Turn tables used for page layout (cells holding paragraphs or long prose) into plain divs.
+
+    Old sites and government portals lay whole pages out in tables; extractors then flatten a
+    story into one "table cell". Data tables (short cells) are left alone.
+    """
+    for table in tree.xpath("//table"):
+        layout = bool(table.xpath(".//td//p | .//td//div | .//td//table | .//td//h1 | .//td//ul | .//td//br"))
+        if not layout:
+            cells = table.xpath(".//td | .//th")
+            layout = len(cells) <= 2 and any(len(c.text_content()) > 200 for c in cells)
+        if layout:
+            for el in [table, *table.iterdescendants("thead", "tbody", "tfoot", "tr", "td", "th")]:
+                el.tag = _LAYOUT_TAGS[el.tag]
+
+
+def _prune(tree: lxml_html.HtmlElement) -> None:
+    """Remove boilerplate blocks in place, but never one that holds the headline or most of the page."""
+    _unwrap_layout_tables(tree)
+    body_len = len(tree.text_content()) or 1
+    for el in tree.xpath(_PRUNE_XPATH):
+        if el.getparent() is None or el.xpath(".//h1") or len(el.text_content()) > body_len / 2:
+            continue
+        el.drop_tree()
+
 
 _SAPO_XPATH = (
     "//*[contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'sapo')"
@@ -281,26 +403,37 @@ _SAPO_XPATH = (
     " or @itemprop='description' or contains(@id,'sapo') or contains(@id,'Lead')][not(self::meta)]"
 )
 _SOURCE_PREFIX = re.compile(r"^\s*\(?[^()]{0,30}\)?\s*[-–—:]\s*")
-_TRAILING_SOURCE = re.compile(
-    r"^(theo|nguồn|source|ảnh|video|tin|bài|nhóm phóng viên|pv|ctv)\b.{0,70}$|^[\w\s.&,()/-]{2,60}$",
-    re.IGNORECASE,
+
+
+_OUTSIDE_STORY = (
+    "ancestor-or-self::a or ancestor::li or ancestor::nav or ancestor::header or ancestor::footer"
 )
-_SENTENCE_END = re.compile(r"[.!?…:;\"”»)]\s*$")
 
 
-def _key(text: str) -> str:
-    """Comparison key: lower-case letters and digits only."""
-    return re.sub(r"\W+", "", text.lower())
+def _lead_text(el: lxml_html.HtmlElement) -> str:
+    """Text of a lead element without a trailing ">> related story" link."""
+    return re.sub(r"\s*(>>|»)\s*[^>»]*$", "", _squash(el.text_content()))
 
 
 def _lead(tree: lxml_html.HtmlElement, text: str, descriptions: list[str]) -> str | None:
-    """The sapo (lead paragraph) when the extractor dropped it: a sapo-classed element or the description."""
+    """The sapo (lead paragraph) when the extractor dropped it.
+
+    Either an element whose class says so (sapo, lead, chapeau…) or the block that shows the page's
+    meta description, which on news sites is the sapo.
+    """
     body_key = _key(text[:3000])
     desc_keys = [_key(_SOURCE_PREFIX.sub("", d))[:60] for d in descriptions if len(d) > 40]
-    for el in tree.xpath(_SAPO_XPATH):
-        if el.xpath("ancestor::a or ancestor::li or ancestor::nav or ancestor::header or ancestor::footer"):
+    desc_keys = [d for d in desc_keys if len(d) >= 30]
+    candidates = list(tree.xpath(_SAPO_XPATH))
+    if desc_keys:
+        for node in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"):
+            key = _key(_SOURCE_PREFIX.sub("", str(node)))
+            if len(key) >= 30 and any(key.startswith(d[:30]) for d in desc_keys):
+                candidates.append(node.getparent())
+    for el in candidates:
+        if el.xpath(_OUTSIDE_STORY):
             continue
-        lead = " ".join(el.text_content().split())
+        lead = _lead_text(el)
         if not 40 <= len(lead) <= 1500:
             continue
         key = _key(lead)
@@ -309,46 +442,171 @@ def _lead(tree: lxml_html.HtmlElement, text: str, descriptions: list[str]) -> st
         classes = ((el.get("class") or "") + (el.get("id") or "")).lower()
         strong = "sapo" in classes or "chapeau" in classes
         bare = _key(_SOURCE_PREFIX.sub("", lead))
-        if strong or any(d and (key.startswith(d) or bare.startswith(d)) for d in desc_keys):
+        if strong or any(key.startswith(d) or bare.startswith(d) for d in desc_keys):
             return lead
     return None
 
 
-def _strip_edges(lines: list[str], title: str) -> list[str]:
-    """Drop a repeated title at the top and source-name/byline lines at the bottom."""
+_SENTENCE_END = re.compile(r"[.!?…:;\"”»]\s*$")
+# Credit lines ending a story: "Theo Nhịp sống thị trường", "Nguồn: Đại Đoàn kết", "Hà Thu (tổng hợp)".
+_CREDIT = re.compile(
+    r"^((theo|nguồn|source|ảnh|video|clip|bài|tin|bài và ảnh|nhóm phóng viên|pv|ctv)\b.{0,70}"
+    r"|[\w .&,/-]{2,50}(\((tổng hợp|theo [^)]{1,40}|lược dịch|dịch|ghi|thực hiện)\))?)$",
+    re.IGNORECASE,
+)
+# Signatures made of initials: "H.V.", "K.Miên", "T.L."
+_INITIALS = re.compile(r"^(?:[A-ZĐ]\.\s?){1,3}(?:[A-ZĐ]\w*\.?)?$")
+_TEASER = re.compile(r"(\.\.\.|…)\s*$")
+_END_MARKER = re.compile(
+    r"^(ý kiến bạn đọc|ý kiến của bạn|gửi ý kiến|bình luận|tin liên quan|tin cùng (chuyên )?mục|các tin khác"
+    r"|tin khác|bài viết liên quan|đọc thêm|xem thêm|xem tất cả|thông tin cập nhật về|chia sẻ ảnh của bạn"
+    r"|theo dòng sự kiện)\b"
+    r"|hoan nghênh ý kiến (của )?bạn đọc",
+    re.IGNORECASE,
+)
+_NAV_LINE = re.compile(r"^(\[?(quay lại|trở về|về đầu trang|in bài|gửi bài|bình luận|chia sẻ)\]?)$", re.I)
 
-    def kicker(line: str) -> bool:
-        return _key(line) == _key(title) or len(line) < 40 and not _SENTENCE_END.search(line)
 
-    while lines and kicker(lines[0]):
-        # A short unpunctuated first line is a kicker or an app banner, not the lead.
-        if len(lines) == 1:
-            break
-        lines = lines[1:]
-
-    def source_line(line: str) -> bool:
-        return len(line) <= 80 and bool(_TRAILING_SOURCE.match(line)) and not _SENTENCE_END.search(line)
-
-    while len(lines) > 1 and source_line(lines[-1]):
-        lines = lines[:-1]
-    return lines
+def _table_cells(line: str) -> list[str]:
+    """Cells of a table row rendered by trafilatura ("| a | b |"); the line itself otherwise."""
+    if not line.startswith("|"):
+        return [line]
+    cells = [c.strip() for c in line.strip("| ").split("|")]
+    # A row of short cells is a calendar, a score table or a layout grid; keep only prose cells.
+    return [c for c in cells if len(c) >= 25 or c and len(cells) <= 2 and len(c) >= 10]
 
 
-def _looks_like_list(tree: lxml_html.HtmlElement, lines: list[str]) -> bool:
-    """Whether most extracted paragraphs start with a link's text: a section or home page."""
-    anchors = {_key(" ".join(a.text_content().split()))[:40] for a in tree.xpath("//a")}
-    anchors = {a for a in anchors if len(a) >= 20}
-    if not lines or not anchors:
+def _anchor_keys(tree: lxml_html.HtmlElement) -> set[str]:
+    """Keys of the texts of links to other pages (to spot related-article lists in the text)."""
+    keys = set()
+    for a in tree.xpath("//a[@href]"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        key = _key(a.text_content())
+        if len(key) >= 15:
+            keys.add(key)
+    return keys
+
+
+def _linked_prefix(line: str, anchors: set[str]) -> int:
+    """Length (in key characters) of the longest link text the paragraph starts with; 0 if none."""
+    stripped = re.sub(r"^(>>|»|-|•|\*|xem thêm:?|đọc thêm:?|tin liên quan:?)\s*", "", line, flags=re.I)
+    key = _key(stripped)[:300]
+    for n in range(len(key), 14, -1):
+        if key[:n] in anchors:
+            return n
+    return 0
+
+
+def _is_link_line(line: str, anchors: set[str]) -> bool:
+    """Whether a paragraph is a link to another story (">> Xem thêm …", a related headline + its date)."""
+    if len(line) >= 220:
         return False
-    linked = sum(1 for line in lines if _key(line)[:40] in anchors)
-    return linked >= 4 and linked / len(lines) > 0.35
+    n = _linked_prefix(line, anchors)
+    rest = len(_key(line)) - n
+    # A paragraph that merely opens with a linked law name is prose; a headline plus a date is not.
+    return n > 0 and (rest <= 14 or n >= 0.6 * (n + rest))
+
+
+def _is_dateline(line: str) -> bool:
+    """Whether a line is only a date/time stamp ("Thứ Hai, 24/12/2012, 03:04 AM (GMT+7)")."""
+    for begin, finish, _shown in shown_times(line):
+        rest = line[:begin] + line[finish:]
+        rest = re.sub(
+            r"(thứ\s+\w+|chủ nhật|cập nhật|ngày|lúc|gmt\s*[+-]\s*\d+|[\W\d])", " ", rest,
+            flags=re.I,
+        )
+        return len(rest.strip()) <= 3
+    return False
+
+
+def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[str], str | None]:
+    """Body paragraphs without the repeated title, link lists and trailing credit lines; and the byline."""
+    out: list[str] = []
+    for line in lines:
+        for cell in _table_cells(line):
+            cell = " ".join(cell.split())
+            # The lead is often also linked from a "most read" box: a long opening line stays.
+            linked = _is_link_line(cell, anchors) and (len(out) >= 2 or len(cell) < 100 or cell[:1] in ">»")
+            if cell and not _NAV_LINE.match(cell) and not linked:
+                out.append(cell)
+    # What follows "Ý kiến bạn đọc", "Tin cùng chuyên mục" … is not the story.
+    for i, line in enumerate(out):
+        if i >= 2 and i >= len(out) * 0.3 and _END_MARKER.search(line):
+            out = out[:i]
+            break
+    title_key = _key(title)
+
+    def preamble(line: str) -> bool:
+        key = _key(line)
+        if key == title_key or _is_dateline(line):
+            return True
+        if title_key and title_key in key and len(line) <= len(title) + 60:
+            return True  # "Thứ năm, 20/12/2012, 10:18 GMT+7 <headline>"
+        return len(line) < 40 and not _SENTENCE_END.search(line)  # a kicker, an app banner
+
+    while len(out) > 1 and preamble(out[0]):
+        out = out[1:]
+    out = [line for i, line in enumerate(out) if i >= 3 or not _is_dateline(line)]
+    while len(out) > 2 and _TEASER.search(out[-1]) and _TEASER.search(out[-2]):
+        out = out[:-2]  # teasers of other stories ("… nhất là...")
+    byline: str | None = None
+    def closing(line: str) -> bool:
+        return len(line) <= 90 and (not _SENTENCE_END.search(line) or bool(_INITIALS.match(line)))
+
+    while len(out) > 1 and closing(out[-1]):
+        last = out.pop()
+        credit = bool(_CREDIT.match(last) or _INITIALS.match(last))
+        if credit and byline is None and not re.match(r"^(theo|nguồn|source)\b", last, re.I):
+            byline = re.sub(r"\s*\(.*\)$", "", last)
+        if not credit and len(last) > 60:
+            out.append(last)  # a real closing line without a full stop
+            break
+    return out, byline
+
+
+def _looks_like_list(lines: list[str], anchors: set[str]) -> bool:
+    """Whether the text reads as a list of stories: linked headlines or "source | time" lines."""
+    if not lines:
+        return False
+    linked = sum(1 for line in lines if _linked_prefix(line, anchors))
+    stamped = sum(1 for line in lines if len(line) < 90 and next(iter(shown_times(line)), None))
+    return any(n >= 4 and n / len(lines) > 0.3 for n in (linked, stamped))
+
+
+def _article_evidence(
+    tree: lxml_html.HtmlElement,
+    objects: list[dict[str, Any]],
+    articles: list[dict[str, Any]],
+    title: str,
+    url: str,
+) -> int:
+    """Signals that a page is one article (positive) rather than a section or home page (negative)."""
+    score = 0
+    if urlsplit(url).scheme in ("http", "https") and urlsplit(url).path in ("", "/"):
+        score -= 2  # a site's root is its home page
+    if articles:
+        score += 2
+    elif any(str(o.get("@type")) in ("WebSite", "CollectionPage", "ItemList") for o in objects):
+        score -= 1  # the site writes JSON-LD and says this page is not an article
+    og_type = next(iter(_meta(tree, "og:type")), "").lower()
+    score += 1 if og_type == "article" else 0
+    if _meta(tree, "article:published_time", "datepublished", "pubdate"):
+        score += 1
+    if headline_element(tree, title) is not None:
+        score += 1  # the headline is shown as a heading, as on every article page
+    return score
 
 
 def extract_article(html: bytes | str, url: str, encoding: str | None = None) -> Article | None:
-    """Extract the article of one page; None (with a logged reason) for a non-article or empty page."""
+    """Extract the article of one page; None (with a logged reason) for a non-article or empty page.
+
+    `encoding` is the HTTP Content-Type header or charset, when known. Never raises on bad HTML.
+    """
     try:
         return _extract(html, url, encoding)
-    except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
+    except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError) as exc:
         LOGGER.warning("extraction failed for %s: %s", url, exc)
         return None
 
@@ -363,35 +621,30 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
     if tree is None:
         LOGGER.info("unparsable page: %s", url)
         return None
+    objects = jsonld_objects(tree)
+    articles = [o for o in objects if is_article_type(o)]
+    work = copy.deepcopy(tree)
+    _prune(work)
     doc = trafilatura.bare_extraction(
-        copy.deepcopy(tree),
+        work,
         url=url or None,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        deduplicate=False,
+        favor_recall=True,
     )
     if not isinstance(doc, Document) or not (doc.text or "").strip():
         LOGGER.info("no main text: %s", url)
         return None
-    title = " ".join((doc.title or "").split())
-    objects = jsonld_objects(tree)
-    articles = _article_objects(objects)
-    for obj in articles:
-        headline = obj.get("headline")
-        if isinstance(headline, str) and headline.strip():
-            title = " ".join(unescape(headline).split())
-            break
-    og_title = _meta(tree, "og:title")
-    if not title and og_title:
-        title = og_title[0]
-    lines = [" ".join(line.split()) for line in (doc.text or "").splitlines()]
-    lines = [line for line in lines if line]
-    if _looks_like_list(tree, lines):
-        LOGGER.info("list page, not an article: %s", url)
+    title = _title(tree, articles, doc.title or "")
+    anchors = _anchor_keys(tree)
+    raw_lines = [" ".join(line.split()) for line in (doc.text or "").splitlines()]
+    raw_lines = [line for line in raw_lines if line]
+    if _looks_like_list(raw_lines, anchors) or _article_evidence(tree, objects, articles, title, url) < 1:
+        LOGGER.info("list or home page, not an article: %s", url)
         return None
-    lines = _strip_edges(lines, title)
-    descriptions = _meta(tree, "og:description", "description")
+    lines, byline = _clean_lines(raw_lines, title, anchors)
+    descriptions = _meta(tree, "og:description", "description", "twitter:description")
     descriptions += [d for obj in articles for d in _names(obj.get("description"))]
     lead = _lead(tree, "\n".join(lines), descriptions)
     if lead:
@@ -403,21 +656,19 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
     if not title:
         LOGGER.info("no title: %s", url)
         return None
-    default_tz = _default_tz(url, tree)
-    published = find_published(tree, default_tz, objects)
+    default_tz = _default_tz(url, tree, text)
+    published = find_published(tree, default_tz, objects, title)
     if published is not None and default_tz is VIETNAM_TZ:
         published = published.astimezone(VIETNAM_TZ)
+    publishers = [n for obj in articles for n in _names(obj.get("publisher"))]
     return Article(
         url=url,
         canonical_url=_canonical(tree, url),
         title=title,
         text=text,
         published_at=published,
-        author=_author(tree, articles, doc.author),
-        section=_section(tree, articles),
+        author=_author(tree, articles, _outlet_keys(url, tree, publishers), byline),
+        section=_section(tree, articles, objects),
         tags=_tags(tree, articles),
         lang=_lang(tree, text),
     )
-
-
-__all__ = ["Article", "decode_html", "extract_article"]

@@ -94,3 +94,7 @@ def crawl_run(
         raise UserError(str(exc)) from None
     typer.echo(stats.summary())
 
+
+from pipelines.cli_extract import extract_cmd  # noqa: E402  (registered last: owned by the extraction module)
+
+crawl_app.command("extract")(extract_cmd)
