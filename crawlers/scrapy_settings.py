@@ -59,6 +59,8 @@ def crawl_settings(
             "HTTPCACHE_STORAGE": "scrapy.extensions.httpcache.FilesystemCacheStorage",
             "HTTPCACHE_DIR": str(Path(cache_dir or Path(db_path).parent / "crawl-cache").resolve()),
             "HTTPCACHE_GZIP": True,
+            # Sees 429 / 503 before RetryMiddleware (550), to wait as long as the server asks.
+            "DOWNLOADER_MIDDLEWARES": {"crawlers.retry_after.RetryAfterMiddleware": 560},
         }
     )
     settings.update(overrides or {})

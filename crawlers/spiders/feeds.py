@@ -173,6 +173,9 @@ class FeedSpider(scrapy.Spider):
                 errback=self.article_failed,
                 cb_kwargs={"source": source, "feed": feed, "entry": entry, "url": url},
                 meta={"radar_source": source.name, "radar_role": "article"},
+                # Duplicates are already weeded out by id; Scrapy's own filter would silently drop a
+                # page that redirects to itself instead of letting the redirect limit fail it.
+                dont_filter=True,
             )
 
     def parse_article(

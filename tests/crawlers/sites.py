@@ -36,6 +36,7 @@ class Site:
     routes: dict[str, Route]
     hits: list[str]
     request_headers: list[dict[str, str]]
+    hit_times: dict[str, list[float]] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         """Absolute URL of a path on this site."""
@@ -54,6 +55,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             path = self.path
             site.hits.append(path)
+            site.hit_times.setdefault(path, []).append(time.monotonic())
             headers = {k.lower(): v for k, v in self.headers.items()}
             site.request_headers.append({"path": path, **headers})
             # Like the real sites, unknown query strings (utm_*) do not change the page.
