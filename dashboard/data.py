@@ -1,0 +1,148 @@
+"""Cached access to the warehouse read API: one short-lived read-only connection per query."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import duckdb
+import streamlit as st
+
+from dashboard.console import run_isolated
+from warehouse import read
+from warehouse.db import connect, open_reader
+from warehouse.errors import WarehouseLocked, WarehouseMissing
+from warehouse.sql import QueryResult
+
+# Long enough to keep reruns cheap, short enough that a running `radar process` shows up soon.
+CACHE_TTL_SECONDS = 60
+STATE_TTL_SECONDS = 10
+
+T = TypeVar("T")
+
+
+class Status(Enum):
+    """Whether the warehouse can be shown."""
+
+    READY = "ready"
+    MISSING = "missing"
+    EMPTY = "empty"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class WarehouseState:
+    """The warehouse's status and the time span of its documents."""
+
+    status: Status
+    n_documents: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+class _LazyReader:
+    """A read-only connection opened on first use and closed by its owner."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect(self.db, read_only=True)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+# Streamlit runs each session's script in its own thread, so the shared reader is per thread.
+_local = threading.local()
+
+
+@contextmanager
+def shared_reader(db: str) -> Iterator[None]:
+    """Within the block (one script run), cache misses share one read-only connection.
+
+    Each connection has to wait for a gap in the writer's lock; a page that opened one per query
+    would wait a dozen times while `radar process` runs. The connection is closed at the end of the
+    run, so none outlives it.
+    """
+    reader = _LazyReader(db)
+    _local.reader = reader
+    try:
+        yield
+    finally:
+        _local.reader = None
+        reader.close()
+
+
+@contextmanager
+def _connection(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The run's shared connection when there is one for `db`, else a fresh short-lived one."""
+    reader: _LazyReader | None = getattr(_local, "reader", None)
+    if reader is not None and reader.db == db:
+        yield reader.get()
+    else:
+        with open_reader(db) as con:
+            yield con
+
+
+@st.cache_data(ttl=STATE_TTL_SECONDS, show_spinner=False)
+def _state(db: str) -> WarehouseState:
+    with _connection(db) as con:
+        if read.missing_tables(con):
+            return WarehouseState(Status.EMPTY)
+        bounds = read.data_bounds(con).iloc[0]
+    if int(bounds["n_documents"]) == 0:
+        return WarehouseState(Status.EMPTY)
+    first, last = bounds["first"].to_pydatetime(), bounds["last"].to_pydatetime()
+    return WarehouseState(Status.READY, int(bounds["n_documents"]), first, last)
+
+
+def warehouse_state(db: str) -> WarehouseState:
+    """Status of the warehouse at `db`; a missing file is checked afresh on every call."""
+    if not Path(db).exists():
+        return WarehouseState(Status.MISSING)
+    try:
+        return _state(db)
+    except WarehouseMissing:
+        return WarehouseState(Status.MISSING)
+    except WarehouseLocked:
+        return WarehouseState(Status.LOCKED)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _query(db: str, name: str, args: tuple[Any, ...]) -> Any:
+    reader = getattr(read, name)
+    with _connection(db) as con:
+        return reader(con, *args)
+
+
+def fetch(db: str, reader: Callable[..., T], *args: Any) -> T:
+    """Result of `reader(con, *args)` from the read API, cached per warehouse path and arguments."""
+    if getattr(read, reader.__name__, None) is not reader:
+        raise ValueError(f"{reader.__name__} is not a function of warehouse.read")
+    # Lists are turned into tuples so that equal filters share one cache entry.
+    frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return cast(T, _query(db, reader.__name__, frozen))
+
+
+def clear_cache() -> None:
+    """Forget every cached result, so the next run reads the warehouse again."""
+    st.cache_data.clear()
+
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def console_query(db: str, sql: str, max_rows: int) -> QueryResult:
+    """Rows of one read-only query from the SQL console (raises ReadOnlyViolation when refused)."""
+    return run_isolated(db, sql, max_rows)

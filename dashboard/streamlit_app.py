@@ -1,0 +1,38 @@
+"""Entry point of the dashboard: language, navigation, warehouse check and shared filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.config import db_path
+from dashboard.data import shared_reader
+from dashboard.i18n import tr
+from dashboard.widgets import guard, language_switch, sidebar_filters
+from warehouse.errors import WarehouseLocked, WarehouseMissing
+
+# Not "pages/": a folder of that name puts a fresh Streamlit session in its older pages-directory mode.
+VIEWS = Path(__file__).with_name("views")
+
+st.set_page_config(page_title="Policy Radar", page_icon="📡", layout="wide")
+lang = language_switch()
+navigation = st.navigation(
+    [
+        st.Page(VIEWS / "overview.py", title=tr("nav_overview", lang), icon="📊", default=True),
+        st.Page(VIEWS / "topic.py", title=tr("nav_topic", lang), icon="🏷️"),
+        st.Page(VIEWS / "search.py", title=tr("nav_search", lang), icon="🔎"),
+        st.Page(VIEWS / "sources.py", title=tr("nav_sources", lang), icon="📰"),
+        st.Page(VIEWS / "sql.py", title=tr("nav_sql", lang), icon="🧮"),
+    ]
+)
+st.sidebar.markdown(f"**{tr('app_title', lang)}**")
+db = db_path()
+try:
+    with shared_reader(db):
+        sidebar_filters(guard(db, lang), lang)
+        navigation.run()
+except WarehouseLocked:
+    st.warning(tr("locked_warehouse", lang))
+except WarehouseMissing:
+    st.info(tr("no_warehouse", lang, path=db))

@@ -1,0 +1,65 @@
+"""Tổng quan: headline counts, volume over time, top and rising topics."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, display
+from dashboard.data import fetch
+from dashboard.widgets import page_context, source_volume_chart, table
+from warehouse import read
+
+ctx = page_context()
+start, end = ctx.window
+topics = ctx.topics()
+st.title(ctx.t("nav_overview"))
+
+counts = fetch(ctx.db, read.overview_counts, start, end).iloc[0]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(ctx.t("documents"), display.format_count(counts["n_documents"], ctx.lang))
+c2.metric(ctx.t("sources"), int(counts["n_sources"]))
+c3.metric(ctx.t("period"), display.format_period(ctx.start, ctx.end, ctx.lang))
+c4.metric(ctx.t("negative_share"), display.format_share(counts["negative_share"]))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("volume_by_source"))
+    source_volume_chart(ctx, key="vol_source")
+with right:
+    st.subheader(ctx.t("volume_by_sentiment"))
+    by_sentiment = display.by_sentiment(
+        fetch(ctx.db, read.volume, start, end, ctx.grain, "sentiment"), "key", ctx.lang
+    )
+    st.plotly_chart(
+        charts.stacked_volume(
+            by_sentiment, x_title=ctx.t("time"), y_title=ctx.t("count"),
+            colors=display.sentiment_colors(ctx.lang),
+        ),
+        key="vol_sentiment",
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("top_topics"))
+    top = fetch(ctx.db, read.top_topics, start, end, 10)
+    if top.empty:
+        st.info(ctx.t("no_rows"))
+    else:
+        top = display.with_labels(top, ctx.lang, topics)
+        st.plotly_chart(
+            charts.horizontal_bars(top, y="topic", x="n_documents", x_title=ctx.t("count"), y_title=""),
+            key="top_topics",
+        )
+with right:
+    st.subheader(ctx.t("rising_topics"))
+    assert ctx.state.last is not None
+    st.caption(ctx.t("growth_caption", time=display.format_time(ctx.state.last, ctx.lang)))
+    table(display.growth_display(fetch(ctx.db, read.topic_growth, ctx.state.last, 10), ctx.lang, topics), ctx)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("recent_alerts"))
+    table(display.spikes_display(fetch(ctx.db, read.recent_spikes, start, end, 10), ctx.lang, topics), ctx)
+with right:
+    st.subheader(ctx.t("highest_scores"))
+    table(display.spikes_display(fetch(ctx.db, read.top_spikes, start, end, 10), ctx.lang, topics), ctx)

@@ -1,0 +1,40 @@
+"""Tìm kiếm: keyword search over titles and texts, with source, topic and sentiment filters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import display
+from dashboard.data import fetch
+from dashboard.widgets import link_table, page_context
+from warehouse import read
+
+RESULT_LIMIT = 200
+
+ctx = page_context()
+start, end = ctx.window
+topics = ctx.topics()
+st.title(ctx.t("nav_search"))
+
+query = st.text_input(ctx.t("search_query"), key="search_query", help=ctx.t("search_help"))
+c1, c2, c3 = st.columns(3)
+sources = c1.multiselect(
+    ctx.t("filter_sources"), list(fetch(ctx.db, read.source_names)["name"]), key="search_sources"
+)
+chosen_topics = c2.multiselect(
+    ctx.t("filter_topics"), list(fetch(ctx.db, read.topics_present)["topic"]), key="search_topics",
+    format_func=lambda s: display.label(s, topics),
+)
+sentiments = c3.multiselect(
+    ctx.t("filter_sentiments"), list(display.SENTIMENT_ORDER), key="search_sentiments",
+    format_func=lambda s: display.sentiment_label(s, ctx.lang),
+)
+
+results = fetch(
+    ctx.db, read.search_documents, query, start, end, sources, chosen_topics, sentiments, RESULT_LIMIT
+)
+total = int(results["total"].iloc[0]) if not results.empty else 0
+note = f" {ctx.t('showing_first', n=RESULT_LIMIT)}" if total > RESULT_LIMIT else ""
+st.markdown(f"**{ctx.t('matches', n=display.format_count(total, ctx.lang))}**{note}")
+if not results.empty:
+    link_table(results, ctx, key="search_results")

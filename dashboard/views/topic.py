@@ -1,0 +1,61 @@
+"""Chủ đề: one topic's trend with its spikes, its sentiment mix and sample documents."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, display
+from dashboard.data import fetch
+from dashboard.widgets import document_list, page_context, table
+from warehouse import read
+
+ctx = page_context()
+start, end = ctx.window
+topics = ctx.topics()
+st.title(ctx.t("nav_topic"))
+
+present = fetch(ctx.db, read.topics_present)
+if present.empty:
+    st.info(ctx.t("no_topics"))
+    st.stop()
+slug = st.selectbox(
+    ctx.t("choose_topic"), list(present["topic"]), key="topic", format_func=lambda s: display.label(s, topics)
+)
+grain = st.radio(
+    ctx.t("granularity"), ["hour", "day"], index=0 if ctx.grain == "hour" else 1, horizontal=True,
+    format_func=lambda g: ctx.t(f"grain_{g}"), key="topic_grain",
+)
+name = display.label(slug, topics)
+
+st.subheader(f"{ctx.t('trend')}: {name}")
+trend = fetch(ctx.db, read.topic_trend, slug, start, end, grain)
+st.plotly_chart(
+    charts.trend_with_spikes(
+        trend, name=name, spike_name=ctx.t("spike"), x_title=ctx.t("time"), y_title=ctx.t("count")
+    ),
+    key="topic_trend",
+)
+st.metric(ctx.t("documents"), display.format_count(trend["n_documents"].sum(), ctx.lang))
+
+st.subheader(ctx.t("sentiment_mix"))
+mix = fetch(ctx.db, read.topic_sentiment, slug, start, end, grain)
+if mix.empty:
+    st.info(ctx.t("no_rows"))
+else:
+    st.plotly_chart(
+        charts.sentiment_mix(
+            display.by_sentiment(mix, "sentiment", ctx.lang), colors=display.sentiment_colors(ctx.lang),
+            x_title=ctx.t("time"), y_title="%",
+        ),
+        key="topic_mix",
+    )
+
+st.subheader(ctx.t("topic_spikes"))
+table(display.spikes_display(fetch(ctx.db, read.recent_spikes, start, end, 20, slug), ctx.lang, topics), ctx)
+
+st.subheader(ctx.t("sample_documents"))
+samples = fetch(ctx.db, read.sample_documents, slug, start, end, 20)
+if samples.empty:
+    st.info(ctx.t("no_rows"))
+else:
+    document_list(samples, ctx)

@@ -1,0 +1,138 @@
+"""Streamlit pieces every page shares: the page context, the warehouse guard and the sidebar filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, display
+from dashboard.config import db_path
+from dashboard.data import Status, WarehouseState, clear_cache, fetch, warehouse_state
+from dashboard.i18n import LANG_KEY, LANG_LABEL, LANG_NAMES, LANGS, current_lang, tr
+from warehouse import read
+
+RANGE_KEY = "date_range"
+# More colours than this in one stacked chart cannot be told apart.
+MAX_SOURCES_CHARTED = 8
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the warehouse, the language and the chosen date range."""
+
+    db: str
+    lang: str
+    state: WarehouseState
+    start: date
+    end: date
+
+    def t(self, key: str, **values: Any) -> str:
+        """The label `key` in the page's language."""
+        return tr(key, self.lang, **values)
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """The chosen dates as a half-open time window."""
+        return display.window(self.start, self.end)
+
+    @property
+    def grain(self) -> str:
+        """The time grain that suits the chosen range."""
+        return display.auto_grain(self.start, self.end)
+
+    def topics(self) -> dict[str, str]:
+        """Topic display names in the page's language, from the warehouse's topics table."""
+        return display.topic_labels(fetch(self.db, read.topic_names), self.lang)
+
+
+def language_switch() -> str:
+    """The sidebar's language choice; returns the chosen language."""
+    st.sidebar.radio(
+        LANG_LABEL, list(LANGS), key=LANG_KEY,
+        format_func=lambda code: LANG_NAMES[code], horizontal=True,
+    )
+    return current_lang(st.session_state)
+
+
+def guard(db: str, lang: str) -> WarehouseState:
+    """The warehouse state; when it cannot be shown, a message instead and the run stops."""
+    state = warehouse_state(db)
+    if state.status is Status.MISSING:
+        st.info(tr("no_warehouse", lang, path=db))
+    elif state.status is Status.EMPTY:
+        st.info(tr("empty_warehouse", lang, path=db))
+    elif state.status is Status.LOCKED:
+        st.warning(tr("locked_warehouse", lang))
+    if state.status is not Status.READY:
+        st.stop()
+    return state
+
+
+def sidebar_filters(state: WarehouseState, lang: str) -> None:
+    """The shared date range (default: the last 30 days of data) and a refresh button."""
+    assert state.first is not None and state.last is not None
+    first, last = display.local_date(state.first), display.local_date(state.last)
+    st.sidebar.date_input(
+        tr("date_range", lang), value=display.default_range(state.first, state.last),
+        min_value=first, max_value=last, key=RANGE_KEY, format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
+    )
+    st.sidebar.caption(tr("data_until", lang, time=display.format_time(state.last, lang)))
+    if st.sidebar.button(tr("refresh", lang)):
+        clear_cache()
+        st.rerun()
+
+
+def page_context() -> Context:
+    """The context of the running page (the entry script has already checked the warehouse)."""
+    db = db_path()
+    lang = current_lang(st.session_state)
+    state = guard(db, lang)
+    assert state.first is not None and state.last is not None
+    start, end = display.normalise_range(
+        st.session_state.get(RANGE_KEY), display.default_range(state.first, state.last)
+    )
+    return Context(db, lang, state, start, end)
+
+
+def table(frame: pd.DataFrame, ctx: Context) -> None:
+    """A display-ready frame as a table, or the "no data" notice when it has no rows."""
+    if frame.empty:
+        st.info(ctx.t("no_rows"))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def source_volume_chart(ctx: Context, key: str) -> None:
+    """Documents over time per source, the smaller sources summed as "other"."""
+    start, end = ctx.window
+    frame = display.lump_minor(
+        fetch(ctx.db, read.volume, start, end, ctx.grain, "source"), "key", "n_documents",
+        MAX_SOURCES_CHARTED, ctx.t("other"),
+    )
+    st.plotly_chart(charts.stacked_volume(frame, x_title=ctx.t("time"), y_title=ctx.t("count")), key=key)
+
+
+def link_table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> None:
+    """Documents as a table whose link column opens the original article."""
+    shown = display.with_labels(frame, ctx.lang, ctx.topics())
+    shown["published_at"] = shown["published_at"].map(lambda m: display.format_time(m, ctx.lang))
+    columns = {
+        "published_at": "time", "source": "source", "title": "title", "topic": "topic",
+        "sentiment": "sentiment", "url": "link",
+    }
+    st.dataframe(
+        display.rename(shown, columns, ctx.lang),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={tr("link", ctx.lang): st.column_config.LinkColumn(display_text=tr("open", ctx.lang))},
+    )
+
+
+def document_list(frame: pd.DataFrame, ctx: Context) -> None:
+    """Documents as a list of linked titles with source, time and sentiment."""
+    st.markdown(display.document_lines(frame, ctx.lang))

@@ -1,0 +1,237 @@
+"""The read API against a small hand-written warehouse: counts, windows, filters, parametrisation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_HOUR, SPIKE_TOPIC, build_warehouse
+from warehouse import read
+from warehouse.db import open_reader, open_writer
+from warehouse.records import Document
+from warehouse.write import write_documents
+
+START = NEWEST - timedelta(days=30)
+END = NEWEST + timedelta(hours=1)
+
+
+def in_window(start: datetime = START, end: datetime = END) -> list:
+    """Corpus items published in [start, end)."""
+    return [i for i in ITEMS if start <= i.published_at < end]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus warehouse, built once for the module (the tests only read it)."""
+    return build_warehouse(tmp_path_factory.mktemp("read") / "radar.duckdb")
+
+
+@pytest.fixture()
+def con(built: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the corpus warehouse."""
+    with open_reader(built) as c:
+        yield c
+
+
+def test_missing_tables_lists_everything_before_migration(tmp_path: Path) -> None:
+    path = tmp_path / "bare.duckdb"
+    duckdb.connect(str(path)).close()
+    with open_reader(path) as c:
+        assert read.missing_tables(c) == list(read.REQUIRED_TABLES)
+
+
+def test_missing_tables_empty_when_migrated(con: duckdb.DuckDBPyConnection) -> None:
+    assert read.missing_tables(con) == []
+
+
+def test_data_bounds(con: duckdb.DuckDBPyConnection) -> None:
+    row = read.data_bounds(con).iloc[0]
+    assert row["n_documents"] == len(ITEMS)
+    assert row["last"] == NEWEST
+    assert row["first"] == min(i.published_at for i in ITEMS)
+
+
+def test_data_bounds_ignores_documents_stamped_far_in_the_future(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(path) as c:
+        write_documents(c, [Document(url="https://x.example.vn/future", source="vnexpress", title="Sai ngày",
+                                     text="", published_at=datetime(2099, 1, 1, tzinfo=NEWEST.tzinfo))])
+    with open_reader(path) as c:
+        row = read.data_bounds(c).iloc[0]
+    assert row["last"] == NEWEST
+    assert row["n_documents"] == len(ITEMS)
+
+
+def test_overview_counts(con: duckdb.DuckDBPyConnection) -> None:
+    items = in_window()
+    annotated = [i for i in items if i.sentiment]
+    row = read.overview_counts(con, START, END).iloc[0]
+    assert row["n_documents"] == len(items)
+    assert row["n_sources"] == len({i.source for i in items})
+    assert row["n_annotated"] == len(annotated)
+    negative = sum(i.sentiment == "negative" for i in annotated)
+    assert row["n_negative"] == negative
+    assert row["negative_share"] == pytest.approx(negative / len(annotated))
+
+
+def test_overview_counts_of_an_empty_window_are_zero(con: duckdb.DuckDBPyConnection) -> None:
+    row = read.overview_counts(con, NEWEST + timedelta(days=1), NEWEST + timedelta(days=2)).iloc[0]
+    assert row["n_documents"] == 0
+    assert pd.isna(row["negative_share"])
+
+
+@pytest.mark.parametrize("by", ["source", "sentiment"])
+def test_volume_sums_to_the_window(con: duckdb.DuckDBPyConnection, by: str) -> None:
+    frame = read.volume(con, START, END, "day", by)
+    items = in_window()
+    expected = Counter(getattr(i, by) or read.UNANNOTATED for i in items)
+    assert frame.groupby("key")["n_documents"].sum().to_dict() == dict(expected)
+    assert (frame["bucket"].dt.hour == 0).all()
+
+
+def test_volume_hourly_buckets(con: duckdb.DuckDBPyConnection) -> None:
+    start = NEWEST - timedelta(hours=3)
+    frame = read.volume(con, start, END, "hour", "source")
+    assert frame["n_documents"].sum() == len(in_window(start))
+    assert set(frame["bucket"]) == {i.published_at for i in in_window(start)}
+
+
+def test_bad_grain_and_key_are_refused(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(ValueError, match="grain must be one of hour, day"):
+        read.volume(con, START, END, "week", "source")
+    with pytest.raises(ValueError, match="by must be one of"):
+        read.volume(con, START, END, "day", "source; DROP TABLE documents")
+
+
+def test_top_topics_ordered_by_volume(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.top_topics(con, START, END, limit=3)
+    counts = Counter(i.topic for i in in_window() if i.topic)
+    assert list(frame["topic"]) == [t for t, _ in counts.most_common(3)]
+    assert list(frame["n_documents"]) == [n for _, n in counts.most_common(3)]
+
+
+def test_topic_growth_compares_last_day_with_prior_week(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.topic_growth(con, NEWEST, min_documents=1).set_index("topic")
+    traffic = [i for i in ITEMS if i.topic == SPIKE_TOPIC]
+    last = sum(i.hours_before < 24 for i in traffic)
+    prior = sum(24 <= i.hours_before < 8 * 24 for i in traffic)
+    assert frame.loc[SPIKE_TOPIC, "last_24h"] == last
+    assert frame.loc[SPIKE_TOPIC, "baseline"] == pytest.approx(prior / 7)
+    assert frame.loc[SPIKE_TOPIC, "growth"] == pytest.approx(last / (prior / 7))
+    assert frame.index[0] == SPIKE_TOPIC
+
+
+def test_topic_growth_puts_new_topics_first(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(path) as c:
+        c.execute(
+            "INSERT INTO hourly_aggregates VALUES (?, 'quoc-phong', 'neutral', 'press', 3)",
+            [NEWEST - timedelta(hours=1)],
+        )
+    with open_reader(path) as c:
+        frame = read.topic_growth(c, NEWEST)
+    assert frame["topic"].iloc[0] == "quoc-phong"
+    assert pd.isna(frame["growth"].iloc[0])
+
+
+def test_spikes(con: duckdb.DuckDBPyConnection) -> None:
+    alerts = read.recent_spikes(con, START, END)
+    assert list(alerts["topic"]) == [SPIKE_TOPIC]
+    assert alerts["hour"].iloc[0] == SPIKE_HOUR
+    assert len(read.recent_spikes(con, START, END, alerts_only=False)) == 2
+    assert read.recent_spikes(con, START, END, topic="y-te").empty
+    best = read.top_spikes(con, START, END)
+    assert list(best["topic"]) == [SPIKE_TOPIC, "y-te"]
+
+
+def test_topic_trend_fills_empty_buckets_and_marks_spikes(con: duckdb.DuckDBPyConnection) -> None:
+    start = NEWEST - timedelta(days=2)
+    trend = read.topic_trend(con, SPIKE_TOPIC, start, END, "hour")
+    assert len(trend) == 49  # every hour of the window, also the quiet ones
+    assert trend["n_documents"].sum() == len([i for i in in_window(start) if i.topic == SPIKE_TOPIC])
+    assert list(trend.loc[trend["alert"], "bucket"]) == [SPIKE_HOUR]
+    daily = read.topic_trend(con, SPIKE_TOPIC, START, END, "day")
+    assert daily["n_documents"].sum() == len([i for i in in_window() if i.topic == SPIKE_TOPIC])
+    assert daily["alert"].sum() == 1
+
+
+def test_topic_sentiment(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.topic_sentiment(con, "y-te", START, END, "day")
+    expected = Counter(i.sentiment for i in in_window() if i.topic == "y-te")
+    assert frame.groupby("sentiment")["n_documents"].sum().to_dict() == dict(expected)
+
+
+def test_sample_documents_newest_first(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.sample_documents(con, "giao-duc", START, END, limit=3)
+    items = sorted((i for i in in_window() if i.topic == "giao-duc"), key=lambda i: i.hours_before)
+    assert list(frame["title"]) == [i.title for i in items[:3]]
+    assert list(frame["url"]) == [i.url for i in items[:3]]
+    negative = read.sample_documents(con, "giao-duc", START, END, sentiment="negative")
+    assert set(negative["sentiment"]) == {"negative"}
+
+
+def test_search_is_case_insensitive_on_vietnamese(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.search_documents(con, "ùn TẮC", START, END)
+    expected = {i.title for i in in_window() if "ùn tắc" in i.title.lower()}
+    assert len(expected) == 2
+    assert set(frame["title"]) == expected
+    assert frame["total"].iloc[0] == 2
+
+
+def test_search_requires_every_word(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.search_documents(con, "giá tăng", START, END)
+    expected = {i.title for i in in_window() if "giá" in i.title.lower() and "tăng" in i.title.lower()}
+    assert set(frame["title"]) == expected and len(expected) >= 2
+
+
+def test_search_filters(con: duckdb.DuckDBPyConnection) -> None:
+    items = in_window()
+    frame = read.search_documents(con, "", START, END, sources=["tuoitre", "thanhnien"])
+    assert frame["total"].iloc[0] == sum(i.source in ("tuoitre", "thanhnien") for i in items)
+    frame = read.search_documents(con, "", START, END, topics=["y-te"], sentiments=["negative"])
+    assert frame["total"].iloc[0] == sum(i.topic == "y-te" and i.sentiment == "negative" for i in items)
+    frame = read.search_documents(con, "", START, END, sentiments=[read.UNANNOTATED])
+    assert list(frame["title"]) == [i.title for i in items if i.sentiment is None]
+
+
+def test_search_limit_keeps_the_total(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.search_documents(con, "", START, END, limit=5)
+    assert len(frame) == 5
+    assert frame["total"].iloc[0] == len(in_window())
+
+
+def test_search_treats_wildcards_and_quotes_literally(con: duckdb.DuckDBPyConnection) -> None:
+    assert read.search_documents(con, "%", START, END).empty
+    assert read.search_documents(con, "_", START, END).empty
+    assert read.search_documents(con, "'; DROP TABLE documents; --", START, END).empty
+    assert read.data_bounds(con)["n_documents"].iloc[0] == len(ITEMS)
+
+
+def test_sources_overview_includes_unregistered_sources(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(path) as c:
+        write_documents(c, [Document(url="https://la.example.vn/1", source="nguon-la", title="Tin lạ",
+                                     text="", published_at=NEWEST)])
+    with open_reader(path) as c:
+        frame = read.sources_overview(c, START, END).set_index("name")
+        names = list(read.source_names(c)["name"])
+    assert frame.loc["nguon-la", "n_documents"] == 1
+    assert pd.isna(frame.loc["nguon-la", "kind"])
+    for name, kind, _, _ in SOURCES:
+        assert frame.loc[name, "kind"] == kind
+        assert frame.loc[name, "n_documents"] == sum(i.source == name for i in in_window())
+    assert names == sorted([s[0] for s in SOURCES] + ["nguon-la"])
+
+
+def test_topic_names_and_presence(con: duckdb.DuckDBPyConnection) -> None:
+    names = read.topic_names(con).set_index("slug")
+    assert names.loc["giao-thong", "name_vi"].startswith("Giao thông")
+    present = read.topics_present(con)
+    assert present["topic"].iloc[0] == SPIKE_TOPIC
+    assert present["n_documents"].sum() == sum(1 for i in ITEMS if i.topic)

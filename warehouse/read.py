@@ -1,0 +1,331 @@
+"""The read API: parametrised queries on an open connection, each returning a pandas DataFrame."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+GRAINS = ("hour", "day")
+NEGATIVE = "negative"
+UNANNOTATED = "unannotated"
+VOLUME_KEYS = ("source", "sentiment")
+REQUIRED_TABLES = ("documents", "annotations", "hourly_aggregates", "topic_spikes", "topics", "sources")
+# A few feeds stamp articles days ahead; "now" ignores anything further than this past the wall clock.
+FUTURE_TOLERANCE = "1 day"
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run one parametrised query and return its rows as a DataFrame."""
+    # Through Arrow: duckdb's own .df() emits pandas-4 deprecation warnings on every call.
+    return con.execute(sql, list(params)).to_arrow_table().to_pandas()
+
+
+def _grain(grain: str) -> str:
+    """Check a time grain against the supported ones."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(GRAINS)}, not {grain!r}")
+    return grain
+
+
+def _in_list(column: str, values: Sequence[str] | None, params: list[Any]) -> str:
+    """An optional `column IN (?, …)` condition (TRUE when no values are given)."""
+    if not values:
+        return "TRUE"
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the tables the dashboard needs that the warehouse lacks (all when never migrated)."""
+    found = set(
+        _frame(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")[
+            "table_name"
+        ]
+    )
+    return [t for t in REQUIRED_TABLES if t not in found]
+
+
+def data_bounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row: number of dated documents, the first and the newest publication time."""
+    return _frame(
+        con,
+        "SELECT count(*) AS n_documents, min(published_at) AS first, max(published_at) AS last "
+        "FROM documents "
+        f"WHERE published_at IS NOT NULL AND published_at <= now() + INTERVAL '{FUTURE_TOLERANCE}'",
+    )
+
+
+def overview_counts(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """One row of headline counts for documents published in [start, end)."""
+    return _frame(
+        con,
+        "SELECT count(*) AS n_documents, count(DISTINCT d.source) AS n_sources, "
+        "min(d.published_at) AS first, max(d.published_at) AS last, "
+        "count(a.document_id) AS n_annotated, count(*) FILTER (WHERE a.sentiment = ?) AS n_negative, "
+        "CASE WHEN count(a.sentiment) = 0 THEN NULL "
+        "ELSE (count(*) FILTER (WHERE a.sentiment = ?)) / count(a.sentiment) END AS negative_share "
+        "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
+        "WHERE d.published_at >= ? AND d.published_at < ?",
+        [NEGATIVE, NEGATIVE, start, end],
+    )
+
+
+def volume(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, grain: str, by: str
+) -> pd.DataFrame:
+    """Documents per time bucket and per source or sentiment: columns bucket, key, n_documents."""
+    if by not in VOLUME_KEYS:
+        raise ValueError(f"by must be one of {', '.join(VOLUME_KEYS)}, not {by!r}")
+    key = "d.source" if by == "source" else f"coalesce(a.sentiment, '{UNANNOTATED}')"
+    return _frame(
+        con,
+        f"SELECT date_trunc(?, d.published_at) AS bucket, {key} AS key, count(*) AS n_documents "
+        "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
+        "WHERE d.published_at >= ? AND d.published_at < ? "
+        "GROUP BY ALL ORDER BY bucket, key",
+        [_grain(grain), start, end],
+    )
+
+
+def topic_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Display names of the topics: slug, name_vi, name_en."""
+    return _frame(con, "SELECT slug, name_vi, name_en FROM topics ORDER BY slug")
+
+
+def topics_present(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every primary topic the annotations use, with its document count, most frequent first."""
+    return _frame(
+        con,
+        "SELECT topic, count(*) AS n_documents FROM annotations WHERE topic IS NOT NULL "
+        "GROUP BY topic ORDER BY n_documents DESC, topic",
+    )
+
+
+def top_topics(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 10
+) -> pd.DataFrame:
+    """The most covered primary topics in [start, end): topic, n_documents, n_negative, negative_share."""
+    return _frame(
+        con,
+        "SELECT a.topic, count(*) AS n_documents, count(*) FILTER (WHERE a.sentiment = ?) AS n_negative, "
+        "(count(*) FILTER (WHERE a.sentiment = ?)) / count(*) AS negative_share "
+        "FROM documents d JOIN annotations a ON a.document_id = d.id "
+        "WHERE d.published_at >= ? AND d.published_at < ? AND a.topic IS NOT NULL "
+        "GROUP BY a.topic ORDER BY n_documents DESC, a.topic LIMIT ?",
+        [NEGATIVE, NEGATIVE, start, end, limit],
+    )
+
+
+def topic_growth(
+    con: duckdb.DuckDBPyConnection, now: datetime, limit: int = 10, min_documents: int = 2
+) -> pd.DataFrame:
+    """Topics growing fastest: the 24 hours up to `now` against the daily mean of the 7 days before.
+
+    Columns topic, last_24h, baseline (documents per day), growth (last_24h / baseline; NULL when
+    the topic is new). New topics sort first, then by growth; `min_documents` drops noise.
+    """
+    return _frame(
+        con,
+        "WITH w AS ("
+        "  SELECT topic,"
+        "    sum(n_documents) FILTER (WHERE hour > ?::TIMESTAMPTZ - INTERVAL 24 HOUR) AS last_24h,"
+        "    sum(n_documents) FILTER (WHERE hour <= ?::TIMESTAMPTZ - INTERVAL 24 HOUR) / 7.0 AS baseline"
+        "  FROM hourly_aggregates"
+        "  WHERE hour > ?::TIMESTAMPTZ - INTERVAL 8 DAY AND hour <= ?"
+        "  GROUP BY topic"
+        ") "
+        "SELECT topic, coalesce(last_24h, 0) AS last_24h, coalesce(baseline, 0) AS baseline, "
+        "last_24h / nullif(baseline, 0) AS growth FROM w "
+        "WHERE coalesce(last_24h, 0) >= ? "
+        "ORDER BY growth DESC NULLS FIRST, last_24h DESC, topic LIMIT ?",
+        [now, now, now, now, min_documents, limit],
+    )
+
+
+def recent_spikes(
+    con: duckdb.DuckDBPyConnection,
+    start: datetime,
+    end: datetime,
+    limit: int = 20,
+    topic: str | None = None,
+    alerts_only: bool = True,
+) -> pd.DataFrame:
+    """Spike scores in [start, end), newest first: hour, topic, n_documents, expected, score, alert."""
+    params: list[Any] = [start, end]
+    where = "hour >= ? AND hour < ?"
+    if topic is not None:
+        where += " AND topic = ?"
+        params.append(topic)
+    if alerts_only:
+        where += " AND alert"
+    params.append(limit)
+    return _frame(
+        con,
+        "SELECT hour, topic, n_documents, expected, score, alert FROM topic_spikes "
+        f"WHERE {where} ORDER BY hour DESC, score DESC, topic LIMIT ?",
+        params,
+    )
+
+
+def top_spikes(
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 10
+) -> pd.DataFrame:
+    """Highest spike score of each topic in [start, end): topic, hour, n_documents, expected, score, alert."""
+    return _frame(
+        con,
+        "SELECT topic, hour, n_documents, expected, score, alert FROM topic_spikes "
+        "WHERE hour >= ? AND hour < ? "
+        "QUALIFY row_number() OVER (PARTITION BY topic ORDER BY score DESC, hour DESC) = 1 "
+        "ORDER BY score DESC, topic LIMIT ?",
+        [start, end, limit],
+    )
+
+
+def topic_trend(
+    con: duckdb.DuckDBPyConnection, topic: str, start: datetime, end: datetime, grain: str
+) -> pd.DataFrame:
+    """A topic's documents per bucket (zeros included) with its spikes: bucket, n_documents, alert, score."""
+    grain = _grain(grain)
+    counts = _frame(
+        con,
+        "SELECT date_trunc(?, hour) AS bucket, sum(n_documents)::BIGINT AS n_documents "
+        "FROM hourly_aggregates WHERE topic = ? AND hour >= ? AND hour < ? GROUP BY ALL",
+        [grain, topic, start, end],
+    )
+    spikes = _frame(
+        con,
+        "SELECT date_trunc(?, hour) AS bucket, bool_or(alert) AS alert, max(score) AS score "
+        "FROM topic_spikes WHERE topic = ? AND hour >= ? AND hour < ? GROUP BY ALL",
+        [grain, topic, start, end],
+    )
+    buckets = _frame(
+        con,
+        "SELECT unnest(range(date_trunc(?, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ, "
+        "CASE WHEN ? = 'hour' THEN INTERVAL 1 HOUR ELSE INTERVAL 1 DAY END)) AS bucket",
+        [grain, start, end, grain],
+    )
+    frame = buckets.merge(counts, on="bucket", how="left").merge(spikes, on="bucket", how="left")
+    frame["n_documents"] = frame["n_documents"].fillna(0).astype("int64")
+    frame["alert"] = frame["alert"].astype("boolean").fillna(False).astype(bool)
+    return frame
+
+
+def topic_sentiment(
+    con: duckdb.DuckDBPyConnection, topic: str, start: datetime, end: datetime, grain: str
+) -> pd.DataFrame:
+    """A topic's documents per bucket and sentiment: bucket, sentiment, n_documents."""
+    return _frame(
+        con,
+        "SELECT date_trunc(?, hour) AS bucket, sentiment, sum(n_documents)::BIGINT AS n_documents "
+        "FROM hourly_aggregates WHERE topic = ? AND hour >= ? AND hour < ? "
+        "GROUP BY ALL ORDER BY bucket, sentiment",
+        [_grain(grain), topic, start, end],
+    )
+
+
+def _document_columns() -> str:
+    return (
+        "d.published_at, d.source, d.title, d.url, a.topic, "
+        f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, a.sentiment_score"
+    )
+
+
+def sample_documents(
+    con: duckdb.DuckDBPyConnection,
+    topic: str,
+    start: datetime,
+    end: datetime,
+    limit: int = 20,
+    sentiment: str | None = None,
+) -> pd.DataFrame:
+    """The newest documents of a topic in [start, end): published_at, source, title, url, topic, sentiment…"""
+    params: list[Any] = [topic, start, end]
+    where = "a.topic = ? AND d.published_at >= ? AND d.published_at < ?"
+    if sentiment is not None:
+        where += " AND a.sentiment = ?"
+        params.append(sentiment)
+    params.append(limit)
+    return _frame(
+        con,
+        f"SELECT {_document_columns()} FROM documents d JOIN annotations a ON a.document_id = d.id "
+        f"WHERE {where} ORDER BY d.published_at DESC, d.id LIMIT ?",
+        params,
+    )
+
+
+def _like_pattern(term: str) -> str:
+    """An ILIKE pattern matching `term` literally anywhere."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search query, NFC-normalised as the stored texts are."""
+    return unicodedata.normalize("NFC", query).split()
+
+
+def search_documents(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    start: datetime,
+    end: datetime,
+    sources: Sequence[str] | None = None,
+    topics: Sequence[str] | None = None,
+    sentiments: Sequence[str] | None = None,
+    limit: int = 100,
+) -> pd.DataFrame:
+    """Documents whose title or text contains every word of `query`, newest first, with filters.
+
+    Columns as `sample_documents` plus `total`, the number of matches before the limit.
+    """
+    params: list[Any] = [start, end]
+    conditions = ["d.published_at >= ?", "d.published_at < ?"]
+    for term in search_terms(query):
+        conditions.append(
+            "(d.title ILIKE ? ESCAPE '\\' OR d.text ILIKE ? ESCAPE '\\')"
+        )
+        params.extend([_like_pattern(term)] * 2)
+    conditions.append(_in_list("d.source", sources, params))
+    conditions.append(_in_list("a.topic", topics, params))
+    conditions.append(_in_list(f"coalesce(a.sentiment, '{UNANNOTATED}')", sentiments, params))
+    params.append(limit)
+    return _frame(
+        con,
+        f"SELECT {_document_columns()}, count(*) OVER () AS total "
+        "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
+        f"WHERE {' AND '.join(conditions)} ORDER BY d.published_at DESC, d.id LIMIT ?",
+        params,
+    )
+
+
+def source_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every source name seen in the registry or the documents, sorted."""
+    return _frame(
+        con,
+        "SELECT name FROM (SELECT name FROM sources UNION SELECT DISTINCT source FROM documents) "
+        "ORDER BY name",
+    )
+
+
+def sources_overview(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """Each source (registered or only seen in documents) with its volume and tone in [start, end)."""
+    return _frame(
+        con,
+        "WITH c AS ("
+        "  SELECT d.source, count(*) AS n_documents, max(d.published_at) AS last_published,"
+        "    count(*) FILTER (WHERE a.sentiment = ?) / nullif(count(a.sentiment), 0) AS negative_share"
+        "  FROM documents d LEFT JOIN annotations a ON a.document_id = d.id"
+        "  WHERE d.published_at >= ? AND d.published_at < ? GROUP BY d.source"
+        ") "
+        "SELECT coalesce(s.name, c.source) AS name, s.kind, s.connector, s.url, s.status, "
+        "coalesce(c.n_documents, 0) AS n_documents, c.last_published, c.negative_share "
+        "FROM sources s FULL JOIN c ON c.source = s.name "
+        "ORDER BY n_documents DESC, name",
+        [NEGATIVE, start, end],
+    )
+
