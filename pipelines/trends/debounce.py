@@ -16,7 +16,8 @@ def debounce(
     cooldown: int,
     warmup: int,
 ) -> np.ndarray:
-    """Alert once an episode where the score crosses `threshold` and the window total >= min_count.
+    """Alert once an episode where the score crosses `threshold`, the window total >= min_count and
+    the value exceeds its expectation.
 
     An episode ends when the value falls back to its expected level, or when the score has stayed
     below `release` for `cooldown` steps (a lasting shift the baseline has absorbed); a new alert
@@ -38,7 +39,9 @@ def debounce(
             # NaN compares False: a missing value neither ends nor extends the burst.
             if value_list[i] <= expected_list[i] or quiet >= cooldown:
                 in_episode = False
-        if not in_episode and s >= threshold and evidence_list[i] >= min_count and i - last >= cooldown:
+        # The step itself must exceed its expectation: a window's excess may lie in earlier steps only.
+        ready = not in_episode and i - last >= cooldown and value_list[i] > expected_list[i]
+        if ready and s >= threshold and evidence_list[i] >= min_count:
             alerts[i] = True
             in_episode = True
             quiet = 0

@@ -23,7 +23,7 @@ class DetectorConfig:
     threshold: float = 0.5  # score for an alert; score = -log10(tail p) / score_scale
     release: float = 0.25  # an episode ends when the score falls below this
     min_count: float = 3.0  # no alert on a value below this, however surprising
-    score_scale: float = 10.0
+    score_scale: float = 7.0
     cooldown: str = "12h"  # minimum time between two alerts of one series
     warmup: str = "7D"  # no alert before this much history
     fast_halflife: str = "1D"
@@ -31,7 +31,7 @@ class DetectorConfig:
     season_halflife: str = "28D"
     dispersion_halflife: str = "28D"
     guard: str = "3h"  # a step's baseline ignores this much of the latest history (bursts' first hours)
-    windows: tuple[int, ...] = (1, 3)  # trailing windows, in steps, whose totals are tested
+    windows: tuple[int, ...] = (2, 3)  # trailing windows, in steps, whose totals are tested
     seasonal: bool = True
     freq: str | None = None  # the series' step; inferred from the index when None
     gap_fill: float | None = 0.0  # value for missing timestamps (0 for counts); None = unobserved
