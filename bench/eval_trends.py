@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.trends.counts import hourly_counts
 from pipelines.trends.detector import DetectorConfig, score_series
 from pipelines.trends.synthetic import Burst, inject, spaced_starts
 
@@ -42,16 +43,9 @@ Z_GRID = (3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0, 15.0, 20.0, 30.0)
 
 
 def category_counts(path: Path) -> dict[str, pd.Series]:
-    """Hourly item counts per category, zero-filled, in Vietnamese time."""
+    """Hourly item counts per category of the timeline file, zero-filled, in Vietnamese time."""
     frame = pd.read_json(path, lines=True, dtype=False)[["category", "published"]]
-    stamps = pd.to_datetime(frame["published"], utc=True, format="ISO8601").dt.tz_convert("Asia/Ho_Chi_Minh")
-    frame = frame.assign(hour=stamps.dt.floor("h"))
-    out = {}
-    for category, group in frame.groupby("category"):
-        counts = group.groupby("hour").size().astype(float)
-        grid = pd.date_range(counts.index.min(), counts.index.max(), freq="h")
-        out[str(category)] = counts.reindex(grid, fill_value=0.0)
-    return out
+    return hourly_counts(frame["published"], frame["category"])
 
 
 def naive_zscore(values: np.ndarray, window: int = WEEK, z: float = 3.0) -> np.ndarray:

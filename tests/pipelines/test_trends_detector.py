@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines.trends.counts import hourly_counts
 from pipelines.trends.detector import DetectorConfig, score_series
 from pipelines.trends.synthetic import Burst, inject, sample_counts, seasonal_rate, spaced_starts
 
@@ -216,3 +217,14 @@ def test_fourteen_topics_of_ten_thousand_hours_score_in_seconds() -> None:
     for series in topics:
         score_series(series)
     assert time.perf_counter() - started < 5.0
+
+
+def test_hourly_counts_fill_empty_hours_per_key() -> None:
+    stamps = pd.Series(["2025-01-01T08:10:00+07:00", "2025-01-01T08:50:00+07:00", "2025-01-01T03:30:00Z",
+                        "2025-01-01T11:00:00+07:00", None])
+    keys = pd.Series(["a", "a", "a", "b", "b"])
+    counts = hourly_counts(stamps, keys)
+    # 03:30Z is 10:30 in Vietnam; 09:00 had nothing; b's undated item is dropped.
+    assert counts["a"].tolist() == [2.0, 0.0, 1.0]
+    assert counts["a"].index[0] == pd.Timestamp("2025-01-01 08:00", tz="Asia/Ho_Chi_Minh")
+    assert counts["b"].tolist() == [1.0]

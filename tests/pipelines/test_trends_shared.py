@@ -7,29 +7,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipelines.trends.counts import hourly_counts
 from pipelines.trends.detector import score_series
 
 pytestmark = pytest.mark.shared
-
-
-def hourly_counts_by_category(path: Path) -> dict[str, pd.Series]:
-    """Hourly item counts per `category`, zero-filled, in Vietnamese time."""
-    frame = pd.read_json(path, lines=True, dtype=False)[["category", "published"]]
-    stamps = pd.to_datetime(frame["published"], utc=True, format="ISO8601").dt.tz_convert("Asia/Ho_Chi_Minh")
-    frame = frame.assign(hour=stamps.dt.floor("h"))
-    out = {}
-    for category, group in frame.groupby("category"):
-        counts = group.groupby("hour").size().astype(float)
-        grid = pd.date_range(counts.index.min(), counts.index.max(), freq="h")
-        out[str(category)] = counts.reindex(grid, fill_value=0.0)
-    return out
 
 
 def test_real_category_series_raise_few_alerts(shared_dir: Path) -> None:
     path = shared_dir / "data" / "timeline" / "rss_timeline_2025_2026.jsonl.gz"
     if not path.is_file():
         pytest.skip(f"{path} not found")
-    series = hourly_counts_by_category(path)
+    frame = pd.read_json(path, lines=True, dtype=False)[["category", "published"]]
+    series = hourly_counts(frame["published"], frame["category"])
     assert len(series) >= 3
     total_alerts = total_weeks = 0.0
     for category, counts in series.items():
