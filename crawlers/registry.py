@@ -106,8 +106,8 @@ def parse_source(entry: object, index: int) -> Source:
     feeds = tuple(_feed(f, where) for f in feeds_raw)
     connector = _choice(entry, "connector", CONNECTORS, where)
     status = _choice({"status": entry.get("status", "active")}, "status", STATUSES, where)
-    if connector == "rss" and status != "paused" and not feeds:
-        raise RegistryError(f"{where}: an rss source that is not paused needs at least one feed")
+    if connector in ("rss", "sitemap") and status != "paused" and not feeds:
+        raise RegistryError(f"{where}: an {connector} source that is not paused needs at least one feed")
     return Source(
         name=name,
         display_name=display_name.strip(),

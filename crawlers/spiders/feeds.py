@@ -1,4 +1,4 @@
-"""The feed spider: each source's feeds, the newest items of each, their article pages."""
+"""The feed spider: each source's feeds or news sitemaps, their newest items, their article pages."""
 
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from crawlers.extract import extract_article
 from crawlers.feeds import FeedEntry, FeedError, parse_feed
 from crawlers.items import ArticleItem
 from crawlers.registry import Feed, Source
+from crawlers.sitemaps import parse_sitemap
 from crawlers.urls import canonicalize
 from warehouse.records import document_id
 
 DEFAULT_MAX_ITEMS_PER_FEED = 30
+CONNECTORS = ("rss", "sitemap")  # the 'listing' connector is not written yet
+MAX_SITEMAP_DEPTH = 1  # an index and its children; deeper nesting is not followed
 
 
 def failure_reason(failure: Failure) -> str:
@@ -101,23 +104,27 @@ class FeedSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.sources = [s for s in sources if s.connector == "rss"]
+        self.sources = [s for s in sources if s.connector in CONNECTORS]
         self.max_items_per_feed = int(max_items_per_feed)
         # Ids already in the warehouse and ids queued in this run: neither is fetched again.
         self.seen_ids: set[str] = set(known_ids)
 
     async def start(self) -> AsyncIterator[Any]:
-        """One request per feed of each source."""
+        """One request per feed (or sitemap) of each source."""
         for source in self.sources:
             for feed in source.feeds:
-                yield scrapy.Request(
-                    feed.url,
-                    callback=self.parse_feed,
-                    errback=self.feed_failed,
-                    cb_kwargs={"source": source, "feed": feed},
-                    meta={"radar_source": source.name, "radar_role": "feed"},
-                    dont_filter=True,
-                )
+                yield self._feed_request(feed.url, source, feed)
+
+    def _feed_request(self, url: str, source: Source, feed: Feed, depth: int = 0) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_sitemap if source.connector == "sitemap" else self.parse_feed,
+            errback=self.feed_failed,
+            cb_kwargs={"source": source, "feed": feed},
+            # radar_role 'feed' also puts sitemaps under conditional GET (crawlers.httpcache).
+            meta={"radar_source": source.name, "radar_role": "feed", "radar_depth": depth},
+            dont_filter=True,
+        )
 
     def _count(self, key: str, source: str | None = None) -> None:
         stats = self.crawler.stats
@@ -146,16 +153,36 @@ class FeedSpider(scrapy.Spider):
             self.logger.warning("feed skipped [%s] %s: %s", source.name, response.url, exc)
             self._count("feeds_malformed", source.name)
             return
-        if "cached" in response.flags:
-            # The server answered 304 (or the copy is still fresh): parsed anyway, in case the last
-            # crawl stopped at its time limit before it reached every item.
-            self._count("feeds_unchanged", source.name)
         if parsed.warning:
             self.logger.info(
                 "feed read with a warning [%s] %s: %s", source.name, response.url, parsed.warning
             )
+        yield from self._article_requests(response, source, feed, parsed.entries)
+
+    def parse_sitemap(self, response: Response, source: Source, feed: Feed) -> Iterator[scrapy.Request]:
+        """Parse a news sitemap: follow the newest child sitemaps of an index, or request new articles."""
+        try:
+            parsed = parse_sitemap(response.body, response.url, limit=self.max_items_per_feed)
+        except FeedError as exc:
+            self.logger.warning("sitemap skipped [%s] %s: %s", source.name, response.url, exc)
+            self._count("feeds_malformed", source.name)
+            return
+        depth = int(response.meta.get("radar_depth", 0))
+        if parsed.children and depth < MAX_SITEMAP_DEPTH:
+            for child in parsed.children:
+                yield self._feed_request(child, source, feed, depth + 1)
+        yield from self._article_requests(response, source, feed, parsed.entries)
+
+    def _article_requests(
+        self, response: Response, source: Source, feed: Feed, entries: list[FeedEntry]
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the article pages of entries not stored yet nor queued in this run."""
+        if "cached" in response.flags:
+            # The server answered 304 (or the copy is still fresh): parsed anyway, in case the last
+            # crawl stopped at its time limit before it reached every item.
+            self._count("feeds_unchanged", source.name)
         self._count("feeds_ok", source.name)
-        for entry in parsed.entries:
+        for entry in entries:
             try:
                 url = canonicalize(entry.link)
             except ValueError as exc:

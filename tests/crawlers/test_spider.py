@@ -49,16 +49,20 @@ def _entry(i: int) -> FeedEntry:
     return FeedEntry(link=_link(i), title=s.title, summary=s.lead, published_at=s.published)
 
 
-def test_start_requests_every_feed_of_rss_sources_only() -> None:
-    sitemap = Source("bao-x", "Báo X", "provincial-press", "sitemap", "https://x.example.vn")
+def test_start_requests_every_feed_and_sitemap_but_no_listing() -> None:
+    listing = Source("bao-x", "Báo X", "provincial-press", "listing", "https://x.example.vn", feeds=(FEED,))
+    sitemap = Source(
+        "bao-s", "Báo S", "provincial-press", "sitemap", BASE, feeds=(Feed(BASE + "/sitemap.xml"),)
+    )
     two = Source("bao-2", "Báo 2", "commercial-press", "rss", BASE, feeds=(FEED, Feed(f"{BASE}/rss/b.rss")))
-    spider = FeedSpider.from_crawler(get_crawler(FeedSpider), sources=[SOURCE, sitemap, two])
+    spider = FeedSpider.from_crawler(get_crawler(FeedSpider), sources=[SOURCE, listing, sitemap, two])
 
     async def collect() -> list[Any]:
         return [r async for r in spider.start()]
 
-    urls = [r.url for r in asyncio.run(collect())]
-    assert urls == [FEED.url, FEED.url, f"{BASE}/rss/b.rss"]
+    requests = asyncio.run(collect())
+    assert [r.url for r in requests] == [FEED.url, f"{BASE}/sitemap.xml", FEED.url, f"{BASE}/rss/b.rss"]
+    assert requests[1].callback == spider.parse_sitemap and requests[0].callback == spider.parse_feed
 
 
 def test_feed_yields_new_items_newest_first_up_to_the_limit() -> None:
