@@ -39,7 +39,8 @@ _META_KEYS = (
 )
 
 _ISO_RE = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?",
+    r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
 # Vietnamese pages write day first: "07/03/2026 08:01", "Thứ bảy, 7/3/2026, 00:05 (GMT+7)",
@@ -53,6 +54,7 @@ _HM_DMY_RE = re.compile(
     _HM + _MERIDIEM + r"\s*(?:,|-|\||ngày)?\s*(?:\w+\s*,\s*)?" + _DMY + _GMT, re.IGNORECASE
 )
 _DMY_ONLY_RE = re.compile(_DMY)
+_VI_LONG_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})", re.I)
 _DMY_HM_NAMES = ("d", "mo", "y", "h", "mi", "s", "mer", "gh", "gm")
 _HM_DMY_NAMES = ("h", "mi", "s", "mer", "d", "mo", "y", "gh", "gm")
 _AFTERNOON = {"pm", "ch", "chiều", "tối", "đêm"}
@@ -113,7 +115,7 @@ def parse_datetime(value: str, default_tz: timezone = VIETNAM_TZ) -> tuple[datet
     shown = next(iter(shown_times(value, default_tz)), None)
     if shown is not None:
         return shown[2], True
-    m = _DMY_ONLY_RE.search(value)
+    m = _DMY_ONLY_RE.search(_spell_out_long_dates(value))
     if m:
         d, mo, y = m.groups()
         year = _year(y)
@@ -142,8 +144,14 @@ def _build(parts: dict[str, str | None], default_tz: timezone) -> datetime | Non
     return datetime(year, month, day, hour, minute, second, tzinfo=tz)
 
 
+def _spell_out_long_dates(text: str) -> str:
+    """Rewrite "ngày 7 tháng 3 năm 2026" as "7/3/2026" so that the day-first patterns read it."""
+    return _VI_LONG_DATE_RE.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", text)
+
+
 def shown_times(text: str, default_tz: timezone = VIETNAM_TZ) -> Iterator[tuple[int, int, datetime]]:
     """Every day-first date-and-time written in a text, as (start, end, datetime), in text order."""
+    text = _spell_out_long_dates(text)
     found: list[tuple[int, int, datetime]] = []
     for regex, names in ((_DMY_HM_RE, _DMY_HM_NAMES), (_HM_DMY_RE, _HM_DMY_NAMES)):
         for m in regex.finditer(text):

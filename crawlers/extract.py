@@ -352,16 +352,19 @@ def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback
 # --- text ---------------------------------------------------------------------------------------
 
 # Blocks that are never the story on a news page; trafilatura misses some of them.
-_PRUNE_XPATH = (
-    "//footer | //nav | //aside"
-    " | //*[contains(@class,'footer') or contains(@id,'footer')]"
-    " | //*[contains(@class,'related') or contains(@class,'relate-') or contains(@class,'lienquan')"
+# Page furniture: never the story.
+_FURNITURE_XPATH = "//footer | //nav | //aside | //*[contains(@class,'footer') or contains(@id,'footer')]"
+# Boxes that sit inside or beside the story (related links, sharing, tags, ads); class names vary, so
+# they are removed only when they read like link lists (see _prune).
+_BOX_XPATH = (
+    "//*[contains(@class,'related') or contains(@class,'relate-') or contains(@class,'lienquan')"
     " or contains(@class,'lien-quan') or contains(@class,'tinlienquan') or contains(@class,'box-tag')"
     " or contains(@class,'tags-') or contains(@class,'social') or contains(@class,'share')"
     " or contains(@class,'comment') or contains(@class,'breadcrumb') or contains(@class,'banner')"
     " or contains(@class,'advert') or contains(@class,'qc-') or contains(@class,'newsletter')"
-    " or contains(@class,'most-') or contains(@class,'xem-them') or contains(@class,'readmore')]"
-    " | //*[contains(@id,'related') or contains(@id,'comment') or contains(@id,'lienquan')]"
+    " or contains(@class,'most-') or contains(@class,'xem-them') or contains(@class,'readmore')"
+    " or contains(@id,'related') or contains(@id,'comment') or contains(@id,'lienquan')"
+    " or @type='RelatedNewsBox' or @type='RelatedOneNews' or contains(@data-role,'related')]"
 )
 
 
@@ -384,14 +387,25 @@ def _unwrap_layout_tables(tree: lxml_html.HtmlElement) -> None:
                 el.tag = _LAYOUT_TAGS[el.tag]
 
 
+def _link_density(el: lxml_html.HtmlElement) -> float:
+    """Share of an element's text that sits inside links."""
+    total = len(" ".join(el.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return linked / total if total else 1.0
+
+
 def _prune(tree: lxml_html.HtmlElement) -> None:
     """Remove boilerplate blocks in place, but never one that holds the headline or most of the page."""
     _unwrap_layout_tables(tree)
     body_len = len(tree.text_content()) or 1
-    for el in tree.xpath(_PRUNE_XPATH):
-        if el.getparent() is None or el.xpath(".//h1") or len(el.text_content()) > body_len / 2:
-            continue
-        el.drop_tree()
+    for xpath, must_be_links in ((_FURNITURE_XPATH, False), (_BOX_XPATH, True)):
+        for el in tree.xpath(xpath):
+            if el.getparent() is None or el.xpath(".//h1") or len(el.text_content()) > body_len / 2:
+                continue
+            # A wrapper named "share-bar" or "comment-area" may still hold the story's prose.
+            if must_be_links and len(el.text_content()) > 300 and _link_density(el) < 0.3:
+                continue
+            el.drop_tree()
 
 
 _SAPO_XPATH = (
@@ -460,7 +474,7 @@ def _lead(tree: lxml_html.HtmlElement, text: str, descriptions: list[str]) -> st
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»]\s*$")
 # Credit lines ending a story: "Theo Nhịp sống thị trường", "Nguồn: Đại Đoàn kết", "Hà Thu (tổng hợp)".
 _CREDIT = re.compile(
-    r"^((theo|nguồn|source|ảnh|video|clip|bài|tin|bài và ảnh|nhóm phóng viên|pv|ctv)\b.{0,70}"
+    r"^\(?((theo|nguồn|source|ảnh|video|clip|bài|tin|bài và ảnh|nhóm phóng viên|pv|ctv)\b.{0,70}"
     r"|[\w .&,/-]{2,50}(\((tổng hợp|theo [^)]{1,40}|lược dịch|dịch|ghi|thực hiện)\))?)$",
     re.IGNORECASE,
 )
@@ -531,6 +545,14 @@ def _is_dateline(line: str) -> bool:
     return False
 
 
+def _is_meta_line(line: str) -> bool:
+    """Whether an opening line is a byline/dateline ("Theo Nhịp sống thị trường 12-03-2026 - 09:30 AM")."""
+    if _is_dateline(line):
+        return True
+    stamped = next(iter(shown_times(line)), None) is not None
+    return stamped and len(line) < 90 and not _SENTENCE_END.search(line)
+
+
 def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[str], str | None]:
     """Body paragraphs without the repeated title, link lists and trailing credit lines; and the byline."""
     out: list[str] = []
@@ -558,7 +580,7 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
 
     while len(out) > 1 and preamble(out[0]):
         out = out[1:]
-    out = [line for i, line in enumerate(out) if i >= 3 or not _is_dateline(line)]
+    out = [line for i, line in enumerate(out) if i >= 3 or not _is_meta_line(line)]
     while len(out) > 2 and _TEASER.search(out[-1]) and _TEASER.search(out[-2]):
         out = out[:-2]  # teasers of other stories ("… nhất là...")
     byline: str | None = None
@@ -568,7 +590,7 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
     while len(out) > 1 and closing(out[-1]):
         last = out.pop()
         credit = bool(_CREDIT.match(last) or _INITIALS.match(last))
-        if credit and byline is None and not re.match(r"^(theo|nguồn|source)\b", last, re.I):
+        if credit and byline is None and not re.match(r"^\(?(theo|nguồn|source)\b", last, re.I):
             byline = re.sub(r"\s*\(.*\)$", "", last)
         if not credit and len(last) > 60:
             out.append(last)  # a real closing line without a full stop

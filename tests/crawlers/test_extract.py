@@ -83,6 +83,8 @@ def test_minimal_article() -> None:
         ("Thứ Hai, 24/12/2012, 03:04 AM (GMT+7)", "2012-12-24T03:04:00+07:00"),
         ("2026-03-07T01:05:00Z", "2026-03-07T01:05:00+00:00"),
         ("2012-12-23T14:02+07:00", "2012-12-23T14:02:00+07:00"),
+        ("2026/03/07 08:01", "2026-03-07T08:01:00+07:00"),
+        ("Cập nhật lúc 10:15 ngày 07 tháng 3, năm 2026", "2026-03-07T10:15:00+07:00"),
     ],
 )
 def test_parse_shown_times(shown: str, expected: str) -> None:
@@ -233,6 +235,19 @@ def test_trailing_source_and_byline_lines_are_removed() -> None:
     body = PARAGRAPHS + "<p><strong>Lan Anh (tổng hợp)</strong></p>"
     art = extract_article(_page(body=body), "https://example.vn/a-1.html")
     assert art is not None and "tổng hợp" not in art.text and art.author == "Lan Anh"
+
+
+def test_parenthesised_source_line_is_removed() -> None:
+    art = extract_article(_page(body=PARAGRAPHS + "<p>(Theo VnExpress)</p>"), "https://example.vn/a-1.html")
+    assert art is not None and "VnExpress" not in art.text and art.text.endswith("người lao động tự do.")
+
+
+def test_story_inside_a_share_named_wrapper_is_kept() -> None:
+    share = "<div class='share'><a href='/fb'>Facebook</a></div>"
+    footer = "<footer>" + "Cơ quan chủ quản, địa chỉ, giấy phép và liên hệ quảng cáo. " * 30 + "</footer>"
+    body = f"<div class='article-share-wrapper'>{PARAGRAPHS}</div>{share}{footer}"
+    art = extract_article(_page(body=body), "https://example.vn/a-1.html")
+    assert art is not None and "Đoạn 1:" in art.text and "Đoạn 7:" in art.text and "Facebook" not in art.text
 
 
 def test_paragraph_opening_with_a_linked_law_name_stays() -> None:
