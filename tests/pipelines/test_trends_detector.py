@@ -213,10 +213,11 @@ def test_fourteen_topics_of_ten_thousand_hours_score_in_seconds() -> None:
     rng = np.random.default_rng(0)
     topics = [pd.Series(rng.poisson(seasonal_rate(index, b)).astype(float), index=index)
               for b in np.linspace(0.2, 40.0, 14)]
-    started = time.perf_counter()
+    # CPU time of this process: other work on the machine does not count against the detector.
+    started = time.process_time()
     for series in topics:
         score_series(series)
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 4.0
 
 
 def test_hourly_counts_fill_empty_hours_per_key() -> None:
