@@ -215,8 +215,8 @@ def _author(
             if len(raw) > 120:
                 continue  # a whole block of text, not a byline
             for part in re.split(r"[;|]|\s-\s", unescape(raw)):
-                if re.match(r"^\W*(ảnh|video|photo|clip|đồ họa|nguồn)\b", part.strip(), re.IGNORECASE):
-                    continue  # a picture credit or a source, not the writer
+                if re.match(r"^\W*(ảnh|video|photo|clip|đồ họa|nguồn|theo)\b", part.strip(), re.IGNORECASE):
+                    continue  # a picture credit or a source outlet ("Theo Ngôi sao"), not the writer
                 name = _clean_name(_CREDIT_PREFIX.sub("", part.strip()))
                 if _is_person(name, outlets) and name.lower() not in (p.lower() for p in people):
                     people.append(name)
@@ -225,7 +225,7 @@ def _author(
     return None
 
 
-def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> list[str]:
+def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str]) -> list[str]:
     """Article tags: article:tag, JSON-LD keywords, else news_keywords/keywords."""
     raw: list[str] = _meta(tree, "article:tag")
     if not raw:
@@ -233,7 +233,9 @@ def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> list[s
             kw = obj.get("keywords")
             raw.extend(kw if isinstance(kw, list) else [kw] if isinstance(kw, str) else [])
     if not raw:
-        raw = _meta(tree, "news_keywords", "keywords")[:1]
+        # Old templates put the same site-wide list (outlet name first) on every page: skip it.
+        lists = _meta(tree, "news_keywords", "keywords")
+        raw = [v for v in lists if not any(_fold(t) in outlets for t in re.split(r"[,;]", v))][:1]
     tags: list[str] = []
     for value in raw:
         for part in re.split(r"[,;]", unescape(str(value))):
@@ -545,6 +547,12 @@ def _is_dateline(line: str) -> bool:
     return False
 
 
+def _looks_like_names(line: str) -> bool:
+    """Whether a signature line reads as people's names ("Hà Thu", "K. Miên", "NHẬT XUÂN - NGHI VŨ")."""
+    words = re.findall(r"[^\W\d_][\w.]*", line)
+    return 0 < len(words) <= 8 and all(w[0].isupper() for w in words)
+
+
 def _is_meta_line(line: str) -> bool:
     """Whether an opening line is a byline/dateline ("Theo Nhịp sống thị trường 12-03-2026 - 09:30 AM")."""
     if _is_dateline(line):
@@ -591,7 +599,8 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
         last = out.pop()
         credit = bool(_CREDIT.match(last) or _INITIALS.match(last))
         if credit and byline is None and not re.match(r"^\(?(theo|nguồn|source)\b", last, re.I):
-            byline = re.sub(r"\s*\(.*\)$", "", last)
+            name = _CREDIT_PREFIX.sub("", re.sub(r"\s*\(.*\)$", "", last))
+            byline = name if _looks_like_names(name) else None
         if not credit and len(last) > 60:
             out.append(last)  # a real closing line without a full stop
             break
@@ -693,14 +702,15 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
     if published is not None and default_tz is VIETNAM_TZ:
         published = published.astimezone(VIETNAM_TZ)
     publishers = [n for obj in articles for n in _names(obj.get("publisher"))]
+    outlets = _outlet_keys(url, tree, publishers)
     return Article(
         url=url,
         canonical_url=_canonical(tree, url),
         title=title,
         text=text,
         published_at=published,
-        author=_author(tree, articles, _outlet_keys(url, tree, publishers), byline),
+        author=_author(tree, articles, outlets, byline),
         section=_section(tree, articles, objects),
-        tags=_tags(tree, articles),
+        tags=_tags(tree, articles, outlets),
         lang=_lang(tree, text),
     )

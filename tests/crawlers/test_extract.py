@@ -161,6 +161,13 @@ def test_header_charset_used_when_the_page_says_nothing() -> None:
     assert "bảo hiểm xã hội" in decode_html(data, "windows-1258")
 
 
+def test_mislabelled_or_unlabelled_windows_1258_is_detected() -> None:
+    mislabelled = to_windows_1258(_page())  # the page claims utf-8
+    unlabelled = to_windows_1258(_page().replace("<meta charset='utf-8'>", ""))
+    for data in (mislabelled, unlabelled):
+        assert "Tiêu đề bài viết về bảo hiểm xã hội" in decode_html(data)
+
+
 def test_utf16_with_bom() -> None:
     data = _page().replace("utf-8", "utf-16").encode("utf-16")
     assert data[:2] in (b"\xff\xfe", b"\xfe\xff")

@@ -69,6 +69,8 @@ def check(article: Article | None, page: dict[str, Any]) -> None:
             assert getattr(article, key) == page[key]
     if "tags" in page:
         assert article.tags == page["tags"]
+    for tag in page.get("tags_absent", []):
+        assert tag not in article.tags, f"site-wide keyword {tag!r} taken as a tag"
     assert article.lang == page.get("lang", "vi")
     assert unicodedata.is_normalized("NFC", text)
 
