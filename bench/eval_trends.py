@@ -39,7 +39,7 @@ TIMELINE = Path("data/timeline/rss_timeline_2025_2026.jsonl.gz")
 WEEK = 24 * 7
 STRENGTHS = (2.0, 4.0, 8.0)
 LENGTHS = (3, 6, 12)
-Z_GRID = (3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0, 15.0, 20.0, 30.0)
+Z_GRID = tuple(float(z) for z in np.arange(3.0, 30.01, 0.25))
 
 
 def category_counts(path: Path) -> dict[str, pd.Series]:
