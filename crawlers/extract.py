@@ -14,7 +14,6 @@ from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 import trafilatura
-from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
@@ -327,7 +326,7 @@ def _key(text: str) -> str:
 
 
 def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback: str) -> str:
-    """Headline: JSON-LD headline, og:title, the h1 that the <title> starts with, else <title>."""
+    """Headline: JSON-LD headline, a heading the <title> starts with, og:title, else <title>'s first part."""
     for obj in articles:
         for headline in _names(obj.get("headline")) + _names(obj.get("name")):
             if _squash(headline):
@@ -353,8 +352,7 @@ def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback
 
 # --- text ---------------------------------------------------------------------------------------
 
-# Blocks that are never the story on a news page; trafilatura misses some of them.
-# Page furniture: never the story.
+# Page furniture that is never the story; trafilatura misses some of it.
 _FURNITURE_XPATH = "//footer | //nav | //aside | //*[contains(@class,'footer') or contains(@id,'footer')]"
 # Boxes that sit inside or beside the story (related links, sharing, tags, ads); class names vary, so
 # they are removed only when they read like link lists (see _prune).
@@ -540,7 +538,9 @@ def _is_dateline(line: str) -> bool:
     for begin, finish, _shown in shown_times(line):
         rest = line[:begin] + line[finish:]
         rest = re.sub(
-            r"(thứ\s+\w+|chủ nhật|cập nhật|ngày|lúc|gmt\s*[+-]\s*\d+|[\W\d])", " ", rest,
+            r"(thứ\s+\w+|chủ nhật|cập nhật|ngày|lúc|gmt\s*[+-]\s*\d+|[\W\d])",
+            " ",
+            rest,
             flags=re.I,
         )
         return len(rest.strip()) <= 3
@@ -591,10 +591,11 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
     out = [line for i, line in enumerate(out) if i >= 3 or not _is_meta_line(line)]
     while len(out) > 2 and _TEASER.search(out[-1]) and _TEASER.search(out[-2]):
         out = out[:-2]  # teasers of other stories ("… nhất là...")
-    byline: str | None = None
+
     def closing(line: str) -> bool:
         return len(line) <= 90 and (not _SENTENCE_END.search(line) or bool(_INITIALS.match(line)))
 
+    byline: str | None = None
     while len(out) > 1 and closing(out[-1]):
         last = out.pop()
         credit = bool(_CREDIT.match(last) or _INITIALS.match(last))
@@ -647,8 +648,9 @@ def extract_article(html: bytes | str, url: str, encoding: str | None = None) ->
     """
     try:
         return _extract(html, url, encoding)
-    except (ValueError, TypeError, AttributeError, etree.LxmlError, RecursionError) as exc:
-        LOGGER.warning("extraction failed for %s: %s", url, exc)
+    except Exception as exc:
+        # The spider hands every fetched page here: one malformed page must not stop a crawl.
+        LOGGER.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
         return None
 
 

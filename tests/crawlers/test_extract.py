@@ -307,7 +307,9 @@ def local_site() -> Iterator[str]:
 def test_cli_extract_file(tmp_path: Path) -> None:
     page = tmp_path / "bai.html"
     page.write_bytes((PAGES / "tuoitre_like.html").read_bytes())
-    result = CliRunner().invoke(app, ["crawl", "extract", str(page), "--url", "https://tuoitre-like.test/x.htm"])
+    result = CliRunner().invoke(
+        app, ["crawl", "extract", str(page), "--url", "https://tuoitre-like.test/x.htm"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["url"] == "https://tuoitre-like.test/x.htm"
