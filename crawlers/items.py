@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crawlers.rawpages import RawPage
+
 
 @dataclass(slots=True)
 class ArticleItem:
@@ -28,6 +30,7 @@ class ArticleItem:
     summary: str = ""
     feed_published_at: datetime | None = None
     fallback: str = ""
+    raw: RawPage | None = None
 
     def extra(self) -> dict[str, Any]:
         """What goes into `documents.extra`: provenance and page metadata (empty values left out)."""

@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawlers.items import ArticleItem
+from crawlers.rawpages import RawPage, write_raw_pages
 from crawlers.registry import Source, sources_rows
 from warehouse.db import open_writer
 from warehouse.errors import WarehouseError
@@ -49,6 +50,7 @@ class WarehousePipeline:
         self.batch_size = max(1, batch_size)
         self.sources = sources
         self.buffer: list[Document] = []
+        self.raw_buffer: list[RawPage] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarehousePipeline:
@@ -82,6 +84,8 @@ class WarehousePipeline:
             self._inc("dropped")
             raise DropItem(f"no title and no text: {item.url}")
         self.buffer.append(to_document(item))
+        if item.raw is not None:
+            self.raw_buffer.append(item.raw)
         if len(self.buffer) >= self.batch_size:
             self.flush()
         return item
@@ -93,14 +97,17 @@ class WarehousePipeline:
         try:
             with open_writer(self.db_path) as con:
                 result = write_documents(con, self.buffer)
+                raw = write_raw_pages(con, self.raw_buffer)
         except (WarehouseError, duckdb.Error) as exc:
             LOGGER.error("could not write %d documents, will retry: %s", len(self.buffer), exc)
             self._inc("write_errors")
             return
         self._inc("new", result.new)
         self._inc("duplicate", result.duplicate)
+        self._inc("raw_pages", raw)
         LOGGER.info("stored %d new, %d duplicate documents", result.new, result.duplicate)
         self.buffer = []
+        self.raw_buffer = []
 
     def close_spider(self) -> None:
         """Write what is left; documents that still cannot be written are counted as lost."""
@@ -109,3 +116,4 @@ class WarehousePipeline:
             self._inc("lost", len(self.buffer))
             LOGGER.error("%d documents were not written", len(self.buffer))
             self.buffer = []
+            self.raw_buffer = []

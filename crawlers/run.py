@@ -53,6 +53,7 @@ class CrawlStats:
     articles_extracted: int = 0
     articles_fallback: int = 0
     articles_failed: int = 0
+    raw_pages: int = 0
     requests: int = 0
     elapsed_s: float = 0.0
     finish_reason: str = ""
@@ -80,6 +81,7 @@ class CrawlStats:
             articles_extracted=totals.get("articles_extracted", 0),
             articles_fallback=totals.get("articles_fallback", 0),
             articles_failed=totals.get("articles_failed", 0),
+            raw_pages=totals.get("raw_pages", 0),
             requests=int(stats.get("downloader/request_count", 0)),
             elapsed_s=round(elapsed_s, 2),
             finish_reason=str(stats.get("finish_reason", "")),
@@ -128,6 +130,7 @@ def crawl_in_process(
     time_limit_s: float | None,
     user_agent: str,
     overrides: Mapping[str, Any] | None = None,
+    keep_raw: bool = True,
 ) -> CrawlStats:
     """Run the feed spider in this process (once per process: the reactor cannot restart)."""
     from scrapy.crawler import CrawlerProcess
@@ -149,6 +152,7 @@ def crawl_in_process(
         sources=sources,
         max_items_per_feed=max_items_per_feed,
         known_ids=known_document_ids(db_path),
+        keep_raw=keep_raw,
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
@@ -165,8 +169,13 @@ def run_crawl(
     user_agent: str | None = None,
     overrides: Mapping[str, Any] | None = None,
     log_level: str = "WARNING",
+    keep_raw: bool = True,
 ) -> CrawlStats:
-    """Crawl the named sources (all active ones when None) into the warehouse, in a child process."""
+    """Crawl the named sources (all active ones when None) into the warehouse, in a child process.
+
+    With `keep_raw`, fetched pages are also stored gzip-compressed in `raw_pages` when the
+    warehouse has that table (see crawlers.rawpages).
+    """
     # Bad names and a bad registry are reported here, before any process starts.
     select_sources(load_registry(registry_path), sources)
     if max_items_per_feed < 1:
@@ -192,6 +201,8 @@ def run_crawl(
             "--overrides",
             json.dumps(dict(overrides or {})),
         ]
+        if not keep_raw:
+            cmd.append("--no-raw")
         if registry_path:
             cmd += ["--registry", str(Path(registry_path).resolve())]
         if time_limit_s:
@@ -230,6 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stats-out", type=Path)
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--overrides", default="{}", help="JSON object of Scrapy settings")
+    parser.add_argument("--no-raw", action="store_true", help="do not keep the raw pages")
     args = parser.parse_args(argv)
     sources = select_sources(load_registry(args.registry), args.source or None)
     overrides = {"LOG_LEVEL": args.log_level, **json.loads(args.overrides)}
@@ -240,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         time_limit_s=args.time_limit,
         user_agent=args.user_agent,
         overrides=overrides,
+        keep_raw=not args.no_raw,
     )
     text = json.dumps(stats.to_dict(), ensure_ascii=False, indent=2)
     if args.stats_out:

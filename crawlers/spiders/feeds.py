@@ -15,6 +15,7 @@ from w3lib.encoding import http_content_type_encoding
 from crawlers.extract import extract_article
 from crawlers.feeds import FeedEntry, FeedError, parse_feed
 from crawlers.items import ArticleItem
+from crawlers.rawpages import RawPage
 from crawlers.registry import Feed, Source
 from crawlers.sitemaps import parse_sitemap
 from crawlers.urls import canonicalize
@@ -62,11 +63,25 @@ def fallback_item(
     )
 
 
-def article_item(source: Source, feed: Feed, entry: FeedEntry, url: str, response: Response) -> ArticleItem:
+def article_item(
+    source: Source, feed: Feed, entry: FeedEntry, url: str, response: Response, *, keep_raw: bool = False
+) -> ArticleItem:
     """The article extracted from its page, or rebuilt from the feed entry when extraction fails."""
     ctype = content_type(response)
     if ctype and "html" not in ctype.lower():
         return fallback_item(source, feed, entry, url, f"not an HTML page ({ctype})", response.url)
+    item = _extracted_item(source, feed, entry, url, response, ctype)
+    if keep_raw:
+        # Kept even when extraction failed: a better extractor may succeed on it later.
+        item.raw = RawPage.of(
+            document_id(url), response.url, item.fetched_at, response.status, ctype, response.body
+        )
+    return item
+
+
+def _extracted_item(
+    source: Source, feed: Feed, entry: FeedEntry, url: str, response: Response, ctype: str
+) -> ArticleItem:
     article = extract_article(response.body, response.url, encoding=http_content_type_encoding(ctype))
     if article is None:
         return fallback_item(source, feed, entry, url, "extraction found no article", response.url)
@@ -101,11 +116,13 @@ class FeedSpider(scrapy.Spider):
         sources: Iterable[Source] = (),
         max_items_per_feed: int = DEFAULT_MAX_ITEMS_PER_FEED,
         known_ids: Iterable[str] = (),
+        keep_raw: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.sources = [s for s in sources if s.connector in CONNECTORS]
         self.max_items_per_feed = int(max_items_per_feed)
+        self.keep_raw = bool(keep_raw)
         # Ids already in the warehouse and ids queued in this run: neither is fetched again.
         self.seen_ids: set[str] = set(known_ids)
 
@@ -209,7 +226,7 @@ class FeedSpider(scrapy.Spider):
         self, response: Response, source: Source, feed: Feed, entry: FeedEntry, url: str
     ) -> Iterator[ArticleItem]:
         """Extract the article page, falling back to the feed entry with the reason logged."""
-        item = article_item(source, feed, entry, url, response)
+        item = article_item(source, feed, entry, url, response, keep_raw=self.keep_raw)
         if item.fallback:
             self.logger.info("feed entry used [%s] %s: %s", source.name, response.url, item.fallback)
             self._count("articles_fallback", source.name)

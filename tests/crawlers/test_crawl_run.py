@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crawlers.extract import extract_article
+from crawlers.rawpages import RAW_PAGES_MIGRATION
 from crawlers.run import CrawlStats, run_crawl
 from tests.crawlers.sites import (
     STORIES,
@@ -22,7 +25,7 @@ from tests.crawlers.sites import (
     write_registry,
     xml_route,
 )
-from warehouse.db import open_reader
+from warehouse.db import open_reader, open_writer
 
 UA = "RadarTest/1.0 (+http://127.0.0.1/test)"
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 10}
@@ -105,6 +108,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             ],
         )
         db = tmp / "radar.duckdb"
+        with open_writer(db) as con:  # the proposed raw_pages migration, applied by hand until it ships
+            con.execute(RAW_PAGES_MIGRATION[1])
         first = run_crawl(db, None, registry_path=registry, user_agent=UA, overrides=FAST, time_limit_s=120)
         hits = {p: good.count(p) for p in good.routes}
         second = run_crawl(db, None, registry_path=registry, user_agent=UA, overrides=FAST, time_limit_s=120)
@@ -183,3 +188,18 @@ def test_user_agent_and_sources_table(world: World) -> None:
     with open_reader(world.db) as con:
         names = {r[0] for r in con.execute("SELECT name FROM sources").fetchall()}
     assert names == {"good", "broken", "malformed", "shy", "closed"}
+
+
+def test_raw_pages_are_kept_compressed_and_can_be_extracted_again(world: World) -> None:
+    with open_reader(world.db) as con:
+        rows = con.execute(
+            "SELECT r.url, r.http_status, r.content_type, r.body_bytes, r.body_gzip, d.text "
+            "FROM raw_pages r JOIN documents d ON d.id = r.document_id"
+        ).fetchall()
+    assert len(rows) == 3 and world.first.raw_pages == 3  # the three pages fetched and extracted
+    for url, status, ctype, size, body_gzip, text in rows:
+        body = gzip.decompress(body_gzip)
+        assert status == 200 and ctype.startswith("text/html") and size == len(body) > len(body_gzip)
+        assert body == world.good.routes[url.removeprefix(world.good.base).split("?")[0]].body
+        again = extract_article(body, url)
+        assert again is not None and again.text == text

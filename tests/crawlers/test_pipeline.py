@@ -12,9 +12,10 @@ from scrapy.utils.test import get_crawler
 
 from crawlers.items import ArticleItem
 from crawlers.pipelines import WarehousePipeline, to_document
+from crawlers.rawpages import RAW_PAGES_MIGRATION, RawPage, write_raw_pages
 from crawlers.registry import Feed, Source
 from tests.crawlers.sites import STORIES
-from warehouse.db import open_reader
+from warehouse.db import open_reader, open_writer
 
 SOURCE = Source(
     "bao",
@@ -112,3 +113,16 @@ def test_a_locked_warehouse_keeps_the_batch_for_later(db_path: Path, monkeypatch
 def test_without_a_warehouse_the_pipeline_switches_itself_off() -> None:
     with pytest.raises(NotConfigured):
         WarehousePipeline.from_crawler(get_crawler())
+
+
+def test_raw_pages_wait_for_their_table(db_path: Path) -> None:
+    page = RawPage.of(
+        "x", "https://bao.example.vn/a.html", datetime(2026, 3, 5, tzinfo=UTC), 200, "text/html", b"<p>"
+    )
+    pipe = _pipeline(db_path, batch=1)
+    pipe.process_item(_item(0, raw=page))
+    assert _count(db_path) == 1 and pipe.raw_buffer == []
+    with open_writer(db_path) as con:
+        assert write_raw_pages(con, [page]) == 0  # no table: nothing written, nothing broken
+        con.execute(RAW_PAGES_MIGRATION[1])
+        assert write_raw_pages(con, [page, page]) == 1 and write_raw_pages(con, [page]) == 0
