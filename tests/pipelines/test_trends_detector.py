@@ -229,3 +229,40 @@ def test_hourly_counts_fill_empty_hours_per_key() -> None:
     assert counts["a"].tolist() == [2.0, 0.0, 1.0]
     assert counts["a"].index[0] == pd.Timestamp("2025-01-01 08:00", tz="Asia/Ho_Chi_Minh")
     assert counts["b"].tolist() == [1.0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    counts=st.lists(st.one_of(st.integers(min_value=0, max_value=500).map(float),
+                              st.floats(min_value=0.0, max_value=1e6), st.just(float("nan"))),
+                    min_size=1, max_size=300),
+)
+def test_invariants_hold_on_any_series(counts: list[float]) -> None:
+    config = DetectorConfig(warmup="3h", cooldown="2h")
+    values = pd.Series(counts, index=pd.date_range("2025-01-01", periods=len(counts), freq="h", tz="UTC"))
+    out = score_series(values, config)
+    assert ((out["score"] >= 0) & (out["score"] <= 1)).all()
+    assert np.isfinite(out["expected"]).all() and (out["expected"] > 0).all()
+    alerts = out[out["alert"]]
+    assert (alerts["score"] >= config.threshold).all()
+    assert (alerts["value"] > alerts["expected"]).all()
+    steps = np.flatnonzero(out["alert"].to_numpy())
+    assert (np.diff(steps) >= 3).all()  # the cooldown, at least the longest window
+
+
+def test_flat_and_empty_histories_stay_quiet_then_see_a_first_burst() -> None:
+    index = hourly(4 * WEEK)
+    assert not score_series(pd.Series(0.0, index=index))["alert"].any()
+    assert not score_series(pd.Series(7.0, index=index))["alert"].any()
+    zeros = np.zeros(len(index))
+    zeros[3 * WEEK] = 6.0  # a new keyword's first mentions
+    assert score_series(pd.Series(zeros, index=index))["alert"].iloc[3 * WEEK]
+
+
+def test_daylight_saving_zone_keeps_a_regular_hourly_grid() -> None:
+    index = pd.date_range("2025-03-20", periods=5 * WEEK, freq="h", tz="Europe/Paris")
+    rng = np.random.default_rng(13)
+    values = rng.poisson(seasonal_rate(index, 4.0)).astype(float)
+    out = score_series(pd.Series(values, index=index))
+    assert out.index.equals(index)
+    assert out["alert"].sum() <= 1
