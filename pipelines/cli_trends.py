@@ -59,9 +59,11 @@ def read_series(path: Path) -> pd.Series:
     if not path.is_file():
         raise UserError(f"input file not found: {path}")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        # utf-8-sig: spreadsheets often save a byte-order mark before the header.
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in ("timestamp", "value") if c not in frame.columns]
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(missing)}; "
@@ -102,6 +104,14 @@ GapsOpt = Annotated[Gaps, typer.Option(
     "--gaps", help="Missing timestamps: error, zero (counts) or missing (unobserved).")]
 
 
+def _as_written(values: pd.Series) -> pd.Series:
+    """Whole numbers without a trailing .0 (counts stay counts); missing values stay empty."""
+    whole = values.dropna()
+    if (whole == whole.round()).all() and (whole.abs() < 2**53).all():
+        return values.astype("Int64")
+    return values
+
+
 @trends_app.command("score")
 def score(
     input_path: InputOpt,
@@ -124,7 +134,7 @@ def score(
         raise UserError(str(exc)) from None
     table = pd.DataFrame({
         "timestamp": [t.isoformat() for t in result.index],
-        "value": result["value"],
+        "value": _as_written(result["value"]),
         "score": result["score"].round(6),
         "alert": result["alert"].map({True: "true", False: "false"}),
     })

@@ -44,6 +44,7 @@ def test_round_trip_to_a_file(tmp_path: Path) -> None:
     np.testing.assert_allclose(out["score"], expected["score"], atol=1e-6)
     assert out["alert"].tolist() == expected["alert"].tolist()
     assert out["alert"].iloc[24 * 15]
+    assert target.read_text(encoding="utf-8").splitlines()[1].split(",")[1].isdigit()  # counts stay integers
 
 
 def test_stdout_and_naive_timestamps(tmp_path: Path) -> None:
@@ -63,6 +64,17 @@ def test_sensitivity_option_changes_the_alerts(tmp_path: Path) -> None:
     strict = runner.invoke(trends_app, args)
     assert strict.exit_code == 0, strict.output
     assert pd.read_csv(io.StringIO(strict.stdout))["alert"].sum() == 0
+
+
+def test_bom_header_case_and_blank_values(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes("\ufeffTimestamp , Value\n2025-01-01,1\n2025-01-02,\n2025-01-03,2.5\n".encode())
+    result = runner.invoke(trends_app, ["score", "-i", str(source)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "timestamp,value,score,alert"
+    assert lines[2].startswith("2025-01-02T00:00:00,,0.0,false")  # blank value: unobserved
+    assert lines[3].startswith("2025-01-03T00:00:00,2.5,")
 
 
 def test_mixed_offsets_are_one_instant_scale(tmp_path: Path) -> None:
