@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from itertools import chain
 from typing import Any
 
 import htmldate
@@ -219,9 +220,22 @@ def _candidates(tree: lxml_html.HtmlElement, objects: Iterable[dict[str, Any]]) 
                 metas.setdefault(key, []).append(meta.get("content") or "")
     for key in _META_KEYS:
         yield from metas.get(key, [])
-    for el in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)] | //time[@datetime]"):
+
+
+def _marked_up_times(tree: lxml_html.HtmlElement, title: str) -> Iterator[str]:
+    """Machine-readable times in the body (<time datetime>, itemprop), nearest the headline first.
+
+    Pages also mark up the times of related stories in sidebars; the story's own sits by its headline.
+    """
+    elements = tree.xpath("//*[@itemprop='datePublished'][not(self::meta)] | //time[@datetime]")
+    headline = headline_element(tree, title) if elements else None
+    if headline is not None:
+        order = {el: i for i, el in enumerate(tree.iter())}
+        anchor = order.get(headline, 0)
+        elements.sort(key=lambda el: abs(order.get(el, 0) - anchor))
+    for el in elements:
         value = el.get("datetime") or el.get("content") or el.text_content()
-        if value:
+        if value and value.strip():
             yield value
 
 
@@ -289,7 +303,7 @@ def find_published(
     if objects is None:
         objects = jsonld_objects(tree)
     date_only: date | None = None
-    for raw in _candidates(tree, objects):
+    for raw in chain(_candidates(tree, objects), _marked_up_times(tree, title)):
         parsed = parse_datetime(raw, default_tz)
         if parsed is None:
             continue

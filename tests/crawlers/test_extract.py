@@ -126,6 +126,16 @@ def test_date_only_metadata_takes_the_time_beside_the_headline() -> None:
     assert art.published_at.isoformat() == "2012-12-25T10:03:00+07:00"
 
 
+def test_marked_up_time_nearest_the_headline_wins() -> None:
+    other = "<a href='/b'>Tin khác</a><time datetime='2026-03-09T21:00'>21:00</time>"
+    sidebar = f"<aside><ul><li>{other}</li></ul></aside>"
+    html = _page(body="<time datetime='2026-03-08T07:45:00+07:00'>07:45</time>" + PARAGRAPHS)
+    html = html.replace("<body>", "<body>" + sidebar)
+    art = extract_article(html, "https://example.vn/a-1.html")
+    assert art is not None and art.published_at is not None
+    assert art.published_at.isoformat() == "2026-03-08T07:45:00+07:00"
+
+
 def test_broken_json_ld_is_skipped_not_fatal() -> None:
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "X",</script>'
