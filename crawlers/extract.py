@@ -224,7 +224,9 @@ def _author(
     return None
 
 
-def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str]) -> list[str]:
+def _tags(
+    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], title: str
+) -> list[str]:
     """Article tags: article:tag, JSON-LD keywords, else news_keywords/keywords."""
     raw: list[str] = _meta(tree, "article:tag")
     if not raw:
@@ -235,6 +237,9 @@ def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: 
         # Old templates put the same site-wide list (outlet name first) on every page: skip it.
         lists = _meta(tree, "news_keywords", "keywords")
         raw = [v for v in lists if not any(_fold(t) in outlets for t in re.split(r"[,;]", v))][:1]
+    if not raw:
+        # The tag links shown under the story ("#học phí").
+        raw = _page_links(tree, _TAG_BOX_XPATH, _TAG_CLASS, title, after=True)[:20]
     tags: list[str] = []
     for value in raw:
         for part in re.split(r"[,;]", unescape(str(value))):
@@ -247,21 +252,56 @@ def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: 
     return tags
 
 
+# Link boxes whose class names tags ("tags", "box-tag", "the-article-tags") or the section
+# ("breadcrumb", "detail-cate"); the XPath is loose, _page_links below is strict.
+_TAG_BOX_XPATH = "//*[contains(@class,'tag')][not(self::a)]"
+_SECTION_BOX_XPATH = "//*[contains(@class,'breadcrumb') or contains(@class,'cate')][not(self::a)]"
+_TAG_CLASS = re.compile(r"^(?!.*hot)(.*[-_])?tags?([-_].*)?$")
+_SECTION_CLASS = re.compile(r"breadcrumb|^(.*[-_])?cate(gory)?$")
+
+
+def _page_links(
+    tree: lxml_html.HtmlElement, box_xpath: str, class_re: re.Pattern[str], title: str, after: bool
+) -> list[str]:
+    """Texts of links in small boxes whose class matches, after (tags) or before (section) the headline."""
+    headline = headline_element(tree, title)
+    if headline is None:
+        return []
+    order = {el: i for i, el in enumerate(tree.iter())}
+    mark = order[headline]
+    texts: list[str] = []
+    for box in tree.xpath(box_xpath):
+        if not any(class_re.search(c) for c in (box.get("class") or "").split()):
+            continue
+        links = box.xpath(".//a")
+        if not links or len(links) > 15 or (order.get(box, mark) > mark) != after:
+            continue
+        texts.extend(_clean_name(a.text_content()).lstrip("# ") for a in links)
+    return [t for t in texts if 2 <= len(t) <= 40 and _key(t) != _key(title)]
+
+
 _PLACEHOLDER_SECTIONS = {"news", "tin tuc", "tin tức", "home", "trang chủ", "trang chu"}
 
 
 def _section(
-    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], objects: list[dict[str, Any]]
+    tree: lxml_html.HtmlElement,
+    articles: list[dict[str, Any]],
+    objects: list[dict[str, Any]],
+    outlets: set[str],
+    title: str,
 ) -> str | None:
     """Section: article:section, JSON-LD articleSection, else the breadcrumb's first item."""
     values = _meta(tree, "article:section")
     for obj in articles:
         values.extend(_names(obj.get("articleSection")))
     values.extend(_breadcrumbs(objects))
+    # The section link shown above the headline (breadcrumb or category label).
+    values.extend(_page_links(tree, _SECTION_BOX_XPATH, _SECTION_CLASS, title, after=False))
     for value in values:
         name = _clean_name(value)
-        if name and name.lower() not in _PLACEHOLDER_SECTIONS:
-            return name
+        if not name or name.lower() in _PLACEHOLDER_SECTIONS or "." in name or _fold(name) in outlets:
+            continue  # "Trang chủ", "xinhxinh.com.vn"
+        return name
     return None
 
 
@@ -712,7 +752,7 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
         text=text,
         published_at=published,
         author=_author(tree, articles, outlets, byline),
-        section=_section(tree, articles, objects),
-        tags=_tags(tree, articles, outlets),
+        section=_section(tree, articles, objects, outlets, title),
+        tags=_tags(tree, articles, outlets, title),
         lang=_lang(tree, text),
     )
