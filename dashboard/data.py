@@ -15,7 +15,7 @@ import duckdb
 import streamlit as st
 
 from dashboard.console import run_isolated
-from warehouse import read
+from warehouse import read, search
 from warehouse.db import connect, open_reader
 from warehouse.errors import WarehouseLocked, WarehouseMissing
 from warehouse.sql import QueryResult
@@ -25,6 +25,8 @@ CACHE_TTL_SECONDS = 60
 STATE_TTL_SECONDS = 10
 
 T = TypeVar("T")
+# The read API modules whose functions the pages may call through `fetch`.
+READ_MODULES = {m.__name__: m for m in (read, search)}
 
 
 class Status(Enum):
@@ -121,19 +123,20 @@ def warehouse_state(db: str) -> WarehouseState:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _query(db: str, name: str, args: tuple[Any, ...]) -> Any:
-    reader = getattr(read, name)
+def _query(db: str, module: str, name: str, args: tuple[Any, ...]) -> Any:
+    reader = getattr(READ_MODULES[module], name)
     with _connection(db) as con:
         return reader(con, *args)
 
 
 def fetch(db: str, reader: Callable[..., T], *args: Any) -> T:
     """Result of `reader(con, *args)` from the read API, cached per warehouse path and arguments."""
-    if getattr(read, reader.__name__, None) is not reader:
-        raise ValueError(f"{reader.__name__} is not a function of warehouse.read")
+    module = READ_MODULES.get(reader.__module__)
+    if module is None or getattr(module, reader.__name__, None) is not reader:
+        raise ValueError(f"{reader.__module__}.{reader.__name__} is not a read-API function")
     # Lists are turned into tuples so that equal filters share one cache entry.
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return cast(T, _query(db, reader.__name__, frozen))
+    return cast(T, _query(db, reader.__module__, reader.__name__, frozen))
 
 
 def clear_cache() -> None:

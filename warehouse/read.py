@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ REQUIRED_TABLES = ("documents", "annotations", "hourly_aggregates", "topic_spike
 FUTURE_TOLERANCE = "1 day"
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """Run one parametrised query and return its rows as a DataFrame."""
     # Through Arrow: duckdb's own .df() emits pandas-4 deprecation warnings on every call.
     return con.execute(sql, list(params)).to_arrow_table().to_pandas()
@@ -43,7 +44,7 @@ def _in_list(column: str, values: Sequence[str] | None, params: list[Any]) -> st
 def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Names of the tables the dashboard needs that the warehouse lacks (all when never migrated)."""
     found = set(
-        _frame(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")[
+        query_frame(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")[
             "table_name"
         ]
     )
@@ -52,7 +53,7 @@ def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def data_bounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row: number of dated documents, the first and the newest publication time."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT count(*) AS n_documents, min(published_at) AS first, max(published_at) AS last "
         "FROM documents "
@@ -62,7 +63,7 @@ def data_bounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def overview_counts(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
     """One row of headline counts for documents published in [start, end)."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT count(*) AS n_documents, count(DISTINCT d.source) AS n_sources, "
         "min(d.published_at) AS first, max(d.published_at) AS last, "
@@ -82,7 +83,7 @@ def volume(
     if by not in VOLUME_KEYS:
         raise ValueError(f"by must be one of {', '.join(VOLUME_KEYS)}, not {by!r}")
     key = "d.source" if by == "source" else f"coalesce(a.sentiment, '{UNANNOTATED}')"
-    return _frame(
+    return query_frame(
         con,
         f"SELECT date_trunc(?, d.published_at) AS bucket, {key} AS key, count(*) AS n_documents "
         "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
@@ -94,12 +95,12 @@ def volume(
 
 def topic_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Display names of the topics: slug, name_vi, name_en."""
-    return _frame(con, "SELECT slug, name_vi, name_en FROM topics ORDER BY slug")
+    return query_frame(con, "SELECT slug, name_vi, name_en FROM topics ORDER BY slug")
 
 
 def topics_present(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every primary topic the annotations use, with its document count, most frequent first."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT topic, count(*) AS n_documents FROM annotations WHERE topic IS NOT NULL "
         "GROUP BY topic ORDER BY n_documents DESC, topic",
@@ -110,7 +111,7 @@ def top_topics(
     con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 10
 ) -> pd.DataFrame:
     """The most covered primary topics in [start, end): topic, n_documents, n_negative, negative_share."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT a.topic, count(*) AS n_documents, count(*) FILTER (WHERE a.sentiment = ?) AS n_negative, "
         "(count(*) FILTER (WHERE a.sentiment = ?)) / count(*) AS negative_share "
@@ -129,7 +130,7 @@ def topic_growth(
     Columns topic, last_24h, baseline (documents per day), growth (last_24h / baseline; NULL when
     the topic is new). New topics sort first, then by growth; `min_documents` drops noise.
     """
-    return _frame(
+    return query_frame(
         con,
         "WITH w AS ("
         "  SELECT topic,"
@@ -164,7 +165,7 @@ def recent_spikes(
     if alerts_only:
         where += " AND alert"
     params.append(limit)
-    return _frame(
+    return query_frame(
         con,
         "SELECT hour, topic, n_documents, expected, score, alert FROM topic_spikes "
         f"WHERE {where} ORDER BY hour DESC, score DESC, topic LIMIT ?",
@@ -176,7 +177,7 @@ def top_spikes(
     con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 10
 ) -> pd.DataFrame:
     """Highest spike score of each topic in [start, end): topic, hour, n_documents, expected, score, alert."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT topic, hour, n_documents, expected, score, alert FROM topic_spikes "
         "WHERE hour >= ? AND hour < ? "
@@ -191,19 +192,19 @@ def topic_trend(
 ) -> pd.DataFrame:
     """A topic's documents per bucket (zeros included) with its spikes: bucket, n_documents, alert, score."""
     grain = _grain(grain)
-    counts = _frame(
+    counts = query_frame(
         con,
         "SELECT date_trunc(?, hour) AS bucket, sum(n_documents)::BIGINT AS n_documents "
         "FROM hourly_aggregates WHERE topic = ? AND hour >= ? AND hour < ? GROUP BY ALL",
         [grain, topic, start, end],
     )
-    spikes = _frame(
+    spikes = query_frame(
         con,
         "SELECT date_trunc(?, hour) AS bucket, bool_or(alert) AS alert, max(score) AS score "
         "FROM topic_spikes WHERE topic = ? AND hour >= ? AND hour < ? GROUP BY ALL",
         [grain, topic, start, end],
     )
-    buckets = _frame(
+    buckets = query_frame(
         con,
         "SELECT unnest(range(date_trunc(?, ?::TIMESTAMPTZ), ?::TIMESTAMPTZ, "
         "CASE WHEN ? = 'hour' THEN INTERVAL 1 HOUR ELSE INTERVAL 1 DAY END)) AS bucket",
@@ -219,7 +220,7 @@ def topic_sentiment(
     con: duckdb.DuckDBPyConnection, topic: str, start: datetime, end: datetime, grain: str
 ) -> pd.DataFrame:
     """A topic's documents per bucket and sentiment: bucket, sentiment, n_documents."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT date_trunc(?, hour) AS bucket, sentiment, sum(n_documents)::BIGINT AS n_documents "
         "FROM hourly_aggregates WHERE topic = ? AND hour >= ? AND hour < ? "
@@ -228,11 +229,10 @@ def topic_sentiment(
     )
 
 
-def _document_columns() -> str:
-    return (
-        "d.published_at, d.source, d.title, d.url, a.topic, "
-        f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, a.sentiment_score"
-    )
+DOCUMENT_COLUMNS = (
+    "d.published_at, d.source, d.title, d.url, a.topic, "
+    f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, a.sentiment_score"
+)
 
 
 def sample_documents(
@@ -250,15 +250,15 @@ def sample_documents(
         where += " AND a.sentiment = ?"
         params.append(sentiment)
     params.append(limit)
-    return _frame(
+    return query_frame(
         con,
-        f"SELECT {_document_columns()} FROM documents d JOIN annotations a ON a.document_id = d.id "
+        f"SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN annotations a ON a.document_id = d.id "
         f"WHERE {where} ORDER BY d.published_at DESC, d.id LIMIT ?",
         params,
     )
 
 
-def _like_pattern(term: str) -> str:
+def like_pattern(term: str) -> str:
     """An ILIKE pattern matching `term` literally anywhere."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -269,34 +269,49 @@ def search_terms(query: str) -> list[str]:
     return unicodedata.normalize("NFC", query).split()
 
 
-def search_documents(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    start: datetime,
-    end: datetime,
-    sources: Sequence[str] | None = None,
-    topics: Sequence[str] | None = None,
-    sentiments: Sequence[str] | None = None,
-    limit: int = 100,
-) -> pd.DataFrame:
-    """Documents whose title or text contains every word of `query`, newest first, with filters.
+@dataclass(frozen=True)
+class SearchQuery:
+    """A keyword search and its filters (empty filters do not filter); hashable, so results cache."""
+
+    text: str
+    start: datetime
+    end: datetime
+    sources: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sentiments: tuple[str, ...] = ()
+    limit: int = 100
+
+    @property
+    def terms(self) -> list[str]:
+        """The words to find."""
+        return search_terms(self.text)
+
+    def conditions(self, params: list[Any]) -> list[str]:
+        """The filters as SQL conditions on documents `d` and annotations `a`; values go to `params`."""
+        params.extend([self.start, self.end])
+        return [
+            "d.published_at >= ?",
+            "d.published_at < ?",
+            _in_list("d.source", self.sources, params),
+            _in_list("a.topic", self.topics, params),
+            _in_list(f"coalesce(a.sentiment, '{UNANNOTATED}')", self.sentiments, params),
+        ]
+
+
+def search_documents(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> pd.DataFrame:
+    """Documents whose title or text contains every word of the query, newest first, filtered.
 
     Columns as `sample_documents` plus `total`, the number of matches before the limit.
     """
-    params: list[Any] = [start, end]
-    conditions = ["d.published_at >= ?", "d.published_at < ?"]
-    for term in search_terms(query):
-        conditions.append(
-            "(d.title ILIKE ? ESCAPE '\\' OR d.text ILIKE ? ESCAPE '\\')"
-        )
-        params.extend([_like_pattern(term)] * 2)
-    conditions.append(_in_list("d.source", sources, params))
-    conditions.append(_in_list("a.topic", topics, params))
-    conditions.append(_in_list(f"coalesce(a.sentiment, '{UNANNOTATED}')", sentiments, params))
-    params.append(limit)
-    return _frame(
+    params: list[Any] = []
+    conditions = query.conditions(params)
+    for term in query.terms:
+        conditions.append("(d.title ILIKE ? ESCAPE '\\' OR d.text ILIKE ? ESCAPE '\\')")
+        params.extend([like_pattern(term)] * 2)
+    params.append(query.limit)
+    return query_frame(
         con,
-        f"SELECT {_document_columns()}, count(*) OVER () AS total "
+        f"SELECT {DOCUMENT_COLUMNS}, count(*) OVER () AS total "
         "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
         f"WHERE {' AND '.join(conditions)} ORDER BY d.published_at DESC, d.id LIMIT ?",
         params,
@@ -305,7 +320,7 @@ def search_documents(
 
 def source_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every source name seen in the registry or the documents, sorted."""
-    return _frame(
+    return query_frame(
         con,
         "SELECT name FROM (SELECT name FROM sources UNION SELECT DISTINCT source FROM documents) "
         "ORDER BY name",
@@ -314,7 +329,7 @@ def source_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def sources_overview(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
     """Each source (registered or only seen in documents) with its volume and tone in [start, end)."""
-    return _frame(
+    return query_frame(
         con,
         "WITH c AS ("
         "  SELECT d.source, count(*) AS n_documents, max(d.published_at) AS last_published,"

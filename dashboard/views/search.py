@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import display
 from dashboard.data import fetch
 from dashboard.widgets import link_table, page_context
-from warehouse import read
+from warehouse import read, search
 
 RESULT_LIMIT = 200
 
@@ -30,11 +30,15 @@ sentiments = c3.multiselect(
     format_func=lambda s: display.sentiment_label(s, ctx.lang),
 )
 
-results = fetch(
-    ctx.db, read.search_documents, query, start, end, sources, chosen_topics, sentiments, RESULT_LIMIT
+request = read.SearchQuery(
+    query, start, end, tuple(sources), tuple(chosen_topics), tuple(sentiments), RESULT_LIMIT
 )
+results = fetch(ctx.db, search.search, request)
 total = int(results["total"].iloc[0]) if not results.empty else 0
 note = f" {ctx.t('showing_first', n=RESULT_LIMIT)}" if total > RESULT_LIMIT else ""
 st.markdown(f"**{ctx.t('matches', n=display.format_count(total, ctx.lang))}**{note}")
+indexed: bool = fetch(ctx.db, search.has_search_index)
+if indexed and request.terms:
+    st.caption(ctx.t("search_index_used"))
 if not results.empty:
     link_table(results, ctx, key="search_results")

@@ -14,6 +14,7 @@ from nlp.taxonomy import load_taxonomy
 from tests.dashboard.conftest import PAGES
 from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_TOPIC, build_warehouse, recent
 from warehouse.db import open_writer
+from warehouse.search import build_search_index
 
 MakeApp = Callable[[Path], AppTest]
 NAMES = {t.slug: t for t in load_taxonomy()}
@@ -113,8 +114,21 @@ def test_search_counts_and_lists_matches(app: MakeApp, corpus_db: Path) -> None:
     assert set(table["Tiêu đề"]) == {i.title for i in recent() if "ùn tắc" in i.title.lower()}
     assert set(table["Liên kết"]) == {i.url for i in recent() if "ùn tắc" in i.title.lower()}
 
+    assert not any("BM25" in c for c in texts(at.caption))  # no index built: plain ILIKE
+
     at.multiselect(key="search_sources").set_value(["tuoitre"]).run()
     assert "Tìm thấy 1 kết quả" in markdown(at)
+
+
+def test_search_ranks_with_the_index_once_built(app: MakeApp, tmp_path: Path) -> None:
+    db = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(db) as con:
+        build_search_index(con)
+    at = app(db).switch_page("views/search.py").run()
+    at.text_input(key="search_query").input("ùn tắc").run()
+    assert not at.exception
+    assert "Tìm thấy 2 kết quả" in markdown(at)
+    assert any("BM25" in c for c in texts(at.caption))
 
 
 def test_search_filters_by_topic_and_sentiment(app: MakeApp, corpus_db: Path) -> None:

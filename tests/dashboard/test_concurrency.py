@@ -73,7 +73,7 @@ def test_reads_and_renders_succeed_while_another_process_writes(
         for page in PAGES:
             with open_reader(db) as con:
                 seen.append(int(read.overview_counts(con, start, end)["n_documents"].iloc[0]))
-                assert not read.search_documents(con, "ùn tắc", start, end).empty
+                assert not read.search_documents(con, read.SearchQuery("ùn tắc", start, end)).empty
             st.cache_data.clear()  # every render must really read the file, not the cache
             at = AppTest.from_file(str(APP), default_timeout=60).run()
             at.switch_page(page).run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -12,8 +13,9 @@ import pandas as pd
 import pytest
 
 from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_HOUR, SPIKE_TOPIC, build_warehouse
-from warehouse import read
+from warehouse import read, search
 from warehouse.db import open_reader, open_writer
+from warehouse.read import SearchQuery as Q
 from warehouse.records import Document
 from warehouse.write import write_documents
 
@@ -177,7 +179,7 @@ def test_sample_documents_newest_first(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_search_is_case_insensitive_on_vietnamese(con: duckdb.DuckDBPyConnection) -> None:
-    frame = read.search_documents(con, "ùn TẮC", START, END)
+    frame = read.search_documents(con, Q("ùn TẮC", START, END))
     expected = {i.title for i in in_window() if "ùn tắc" in i.title.lower()}
     assert len(expected) == 2
     assert set(frame["title"]) == expected
@@ -185,31 +187,31 @@ def test_search_is_case_insensitive_on_vietnamese(con: duckdb.DuckDBPyConnection
 
 
 def test_search_requires_every_word(con: duckdb.DuckDBPyConnection) -> None:
-    frame = read.search_documents(con, "giá tăng", START, END)
+    frame = read.search_documents(con, Q("giá tăng", START, END))
     expected = {i.title for i in in_window() if "giá" in i.title.lower() and "tăng" in i.title.lower()}
     assert set(frame["title"]) == expected and len(expected) >= 2
 
 
 def test_search_filters(con: duckdb.DuckDBPyConnection) -> None:
     items = in_window()
-    frame = read.search_documents(con, "", START, END, sources=["tuoitre", "thanhnien"])
+    frame = read.search_documents(con, Q("", START, END, sources=("tuoitre", "thanhnien")))
     assert frame["total"].iloc[0] == sum(i.source in ("tuoitre", "thanhnien") for i in items)
-    frame = read.search_documents(con, "", START, END, topics=["y-te"], sentiments=["negative"])
+    frame = read.search_documents(con, Q("", START, END, topics=("y-te",), sentiments=("negative",)))
     assert frame["total"].iloc[0] == sum(i.topic == "y-te" and i.sentiment == "negative" for i in items)
-    frame = read.search_documents(con, "", START, END, sentiments=[read.UNANNOTATED])
+    frame = read.search_documents(con, Q("", START, END, sentiments=(read.UNANNOTATED,)))
     assert list(frame["title"]) == [i.title for i in items if i.sentiment is None]
 
 
 def test_search_limit_keeps_the_total(con: duckdb.DuckDBPyConnection) -> None:
-    frame = read.search_documents(con, "", START, END, limit=5)
+    frame = read.search_documents(con, Q("", START, END, limit=5))
     assert len(frame) == 5
     assert frame["total"].iloc[0] == len(in_window())
 
 
 def test_search_treats_wildcards_and_quotes_literally(con: duckdb.DuckDBPyConnection) -> None:
-    assert read.search_documents(con, "%", START, END).empty
-    assert read.search_documents(con, "_", START, END).empty
-    assert read.search_documents(con, "'; DROP TABLE documents; --", START, END).empty
+    assert read.search_documents(con, Q("%", START, END)).empty
+    assert read.search_documents(con, Q("_", START, END)).empty
+    assert read.search_documents(con, Q("'; DROP TABLE documents; --", START, END)).empty
     assert read.data_bounds(con)["n_documents"].iloc[0] == len(ITEMS)
 
 
@@ -235,3 +237,65 @@ def test_topic_names_and_presence(con: duckdb.DuckDBPyConnection) -> None:
     present = read.topics_present(con)
     assert present["topic"].iloc[0] == SPIKE_TOPIC
     assert present["n_documents"].sum() == sum(1 for i in ITEMS if i.topic)
+
+
+@pytest.fixture()
+def indexed(tmp_path: Path) -> Path:
+    """A corpus warehouse with a "giám" headline (to tell words from substrings) and a BM25 index."""
+    path = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(path) as c:
+        write_documents(c, [Document(url="https://gd.example.vn/1", source="vnexpress", text="",
+                                     title="Giám đốc sở nói về ùn tắc", published_at=NEWEST)])
+        assert search.build_search_index(c) == len(ITEMS) + 1
+    return path
+
+
+def test_no_index_until_built(con: duckdb.DuckDBPyConnection) -> None:
+    assert not search.has_search_index(con)
+    assert search.unindexed_count(con) == len(ITEMS)
+    frame = search.search(con, Q("ùn tắc", START, END))
+    assert frame["total"].iloc[0] == 2 and frame["score"].isna().all()
+
+
+def test_bm25_matches_whole_vietnamese_syllables(indexed: Path) -> None:
+    with open_reader(indexed) as c:
+        assert search.has_search_index(c) and search.unindexed_count(c) == 0
+        ranked = search.search(c, Q("ÙN tắc", START, END))
+        ilike = read.search_documents(c, Q("giá", START, END))
+        words = search.search(c, Q("giá", START, END))
+    assert ranked["total"].iloc[0] == 3 and ranked["score"].notna().all()
+    assert list(ranked["score"]) == sorted(ranked["score"], reverse=True)
+    # ILIKE finds "giá" inside "Giám" and "giáo"; the index finds the word only.
+    with_word = {i.title for i in in_window() if "giá" in re.findall(r"\w+", i.title.lower())}
+    inside = {i.title for i in in_window() if "giá" in i.title.lower()} | {"Giám đốc sở nói về ùn tắc"}
+    assert len(with_word) >= 3 and with_word < inside
+    assert set(words["title"]) == with_word
+    assert set(ilike["title"]) == inside
+
+
+def test_bm25_keeps_the_filters(indexed: Path) -> None:
+    with open_reader(indexed) as c:
+        frame = search.search(c, Q("ùn tắc", START, END, sources=("tuoitre",)))
+        negative = search.search(c, Q("ùn tắc", START, END, sentiments=("negative",)))
+        unannotated = search.search(c, Q("ùn tắc", START, END, sentiments=(read.UNANNOTATED,)))
+    assert list(frame["source"]) == ["tuoitre"]
+    assert len(negative) == 2 and set(negative["sentiment"]) == {"negative"}
+    assert list(unannotated["title"]) == ["Giám đốc sở nói về ùn tắc"]
+
+
+def test_documents_written_after_the_build_are_still_found_first(indexed: Path) -> None:
+    with open_writer(indexed) as c:
+        write_documents(c, [Document(url="https://moi.example.vn/1", source="thanhnien", text="",
+                                     title="Ùn tắc kéo dài trên cầu Rạch Miễu", published_at=NEWEST)])
+    with open_reader(indexed) as c:
+        assert search.unindexed_count(c) == 1
+        frame = search.search(c, Q("ùn tắc", START, END))
+    assert frame["total"].iloc[0] == 4
+    assert frame["title"].iloc[0] == "Ùn tắc kéo dài trên cầu Rạch Miễu"
+    assert pd.isna(frame["score"].iloc[0]) and frame["score"].iloc[1:].notna().all()
+
+
+def test_bm25_treats_query_text_as_data(indexed: Path) -> None:
+    with open_reader(indexed) as c:
+        assert search.search(c, Q("'); DROP TABLE documents; --", START, END)).empty
+        assert read.data_bounds(c)["n_documents"].iloc[0] == len(ITEMS) + 1
