@@ -9,6 +9,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from pandas.tseries.frequencies import to_offset
 
 from pipelines.errors import UserError
 from pipelines.trends.detector import DetectorConfig, score_series
@@ -81,13 +82,17 @@ def read_series(path: Path) -> pd.Series:
     return series.sort_index()
 
 
-def _check_regular(series: pd.Series, gaps: Gaps) -> None:
+def _check_regular(series: pd.Series, gaps: Gaps, freq: str | None) -> None:
     """Reject a series whose timestamps are not a regular grid (or have holes, unless gaps are allowed)."""
     index = check_index(series.index)
     if len(index) < 2:
         return
-    step = infer_step(index)
-    grid = regular_grid(index, step)
+    step = to_offset(freq) if freq else infer_step(index)
+    try:
+        grid = regular_grid(index, step)
+    except ValueError as exc:
+        hint = "" if freq else "; for a calendar step (months, years) pass it with --freq, e.g. --freq MS"
+        raise UserError(f"{exc}{hint}") from None
     if gaps is Gaps.error and len(grid) != len(index):
         raise UserError(f"the series lacks {len(grid) - len(index)} timestamp(s) of its {step.freqstr} grid; "
                         "pass --gaps zero (counts) or --gaps missing to score it anyway")
@@ -102,6 +107,8 @@ CooldownOpt = Annotated[str, typer.Option("--cooldown", help="Minimum time betwe
 WarmupOpt = Annotated[str, typer.Option("--warmup", help="History needed before any alert, e.g. 7D.")]
 GapsOpt = Annotated[Gaps, typer.Option(
     "--gaps", help="Missing timestamps: error, zero (counts) or missing (unobserved).")]
+FreqOpt = Annotated[str | None, typer.Option(
+    "--freq", help="The series' step as a pandas alias (h, 10min, D, W-MON, MS); inferred when absent.")]
 
 
 def _as_written(values: pd.Series) -> pd.Series:
@@ -121,14 +128,15 @@ def score(
     cooldown: CooldownOpt = _DEFAULTS.cooldown,
     warmup: WarmupOpt = _DEFAULTS.warmup,
     gaps: GapsOpt = Gaps.error,
+    freq: FreqOpt = None,
 ) -> None:
     """Score a time series for bursts: timestamp,value in; timestamp,value,score,alert out (causal)."""
     series = read_series(input_path)
     try:
-        _check_regular(series, gaps)
         config = DetectorConfig(threshold=threshold, release=min(_DEFAULTS.release, threshold),
-                                min_count=min_count, cooldown=cooldown, warmup=warmup,
+                                min_count=min_count, cooldown=cooldown, warmup=warmup, freq=freq,
                                 gap_fill=0.0 if gaps is Gaps.zero else None)
+        _check_regular(series, gaps, freq)
         result = score_series(series, config)
     except ValueError as exc:
         raise UserError(str(exc)) from None

@@ -43,6 +43,12 @@ class DetectorConfig:
             raise ValueError(f"release must be in [0, threshold], got {self.release}")
         if self.score_scale <= 0:
             raise ValueError(f"score_scale must be positive, got {self.score_scale}")
+        if self.freq is not None:
+            try:
+                pd.tseries.frequencies.to_offset(self.freq)
+            except ValueError:
+                raise ValueError(f"freq must be a pandas frequency such as 'h', 'D' or 'MS', "
+                                 f"got {self.freq!r}") from None
         if not self.windows or min(self.windows) < 1:
             raise ValueError(f"windows must be positive step counts, got {self.windows}")
         for name in ("cooldown", "warmup", "guard", "fast_halflife", "slow_halflife", "season_halflife",

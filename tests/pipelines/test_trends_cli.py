@@ -122,6 +122,20 @@ def test_bad_input_is_a_user_error(tmp_path: Path, content: str, message: str) -
     assert "\n" not in str(result.exception)
 
 
+def test_monthly_series_with_a_missing_month_needs_freq(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    months = [m for m in pd.date_range("2020-01-01", periods=40, freq="MS") if m.month != 6 or m.year != 2021]
+    source.write_text("timestamp,value\n" + "".join(f"{m.date()},{i % 5}\n" for i, m in enumerate(months)),
+                      encoding="utf-8")
+    result = runner.invoke(trends_app, ["score", "-i", str(source), "--gaps", "zero"])
+    assert isinstance(result.exception, UserError) and "--freq" in str(result.exception)
+    result = runner.invoke(trends_app, ["score", "-i", str(source), "--gaps", "zero", "--freq", "MS"])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(io.StringIO(result.stdout))) == 39
+    result = runner.invoke(trends_app, ["score", "-i", str(source), "--freq", "fortnightly"])
+    assert isinstance(result.exception, UserError) and "freq must be" in str(result.exception)
+
+
 def test_missing_file_and_bad_option_are_user_errors(tmp_path: Path) -> None:
     result = runner.invoke(trends_app, ["score", "-i", str(tmp_path / "absent.csv")])
     assert isinstance(result.exception, UserError)
