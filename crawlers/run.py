@@ -53,6 +53,7 @@ class CrawlStats:
     articles_extracted: int = 0
     articles_fallback: int = 0
     articles_failed: int = 0
+    articles_deferred: int = 0
     raw_pages: int = 0
     requests: int = 0
     elapsed_s: float = 0.0
@@ -81,6 +82,7 @@ class CrawlStats:
             articles_extracted=totals.get("articles_extracted", 0),
             articles_fallback=totals.get("articles_fallback", 0),
             articles_failed=totals.get("articles_failed", 0),
+            articles_deferred=totals.get("articles_deferred", 0),
             raw_pages=totals.get("raw_pages", 0),
             requests=int(stats.get("downloader/request_count", 0)),
             elapsed_s=round(elapsed_s, 2),
@@ -95,6 +97,7 @@ class CrawlStats:
             f"(feeds ok {self.feeds_ok}, unchanged {self.feeds_unchanged}, "
             f"failed {self.feeds_failed + self.feeds_malformed}; "
             f"articles extracted {self.articles_extracted}, from feed only {self.articles_fallback}, "
+            f"retry later {self.articles_deferred}, "
             f"already stored {self.items_known}; {self.elapsed_s:.0f}s, {self.finish_reason or '?'})"
         )
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -23,6 +24,10 @@ from warehouse.records import document_id
 
 DEFAULT_MAX_ITEMS_PER_FEED = 30
 CONNECTORS = ("rss", "sitemap")  # the 'listing' connector is not written yet
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# A page that failed for a passing reason is asked for again at later crawls while its item is this
+# young; after that its feed entry is stored as it is, so the story is not lost.
+RETRY_WINDOW = timedelta(hours=6)
 MAX_SITEMAP_DEPTH = 1  # an index and its children; deeper nesting is not followed
 
 
@@ -34,6 +39,21 @@ def failure_reason(failure: Failure) -> str:
     exc = failure.value
     message = str(exc).strip()
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def is_transient(failure: Failure) -> bool:
+    """Whether a failed request may succeed later: timeouts, lost connections, 5xx, 408, 429.
+
+    robots.txt refusals, redirect loops (IgnoreRequest) and other 4xx answers are final.
+    """
+    if failure.check(HttpError):
+        return failure.value.response.status in TRANSIENT_STATUSES
+    return not failure.check(IgnoreRequest)
+
+
+def is_recent(entry: FeedEntry, now: datetime) -> bool:
+    """Whether an entry is young enough to still be in its feed at the next crawl (undated: no)."""
+    return entry.published_at is not None and now - entry.published_at < RETRY_WINDOW
 
 
 def content_type(response: Response) -> str:
@@ -235,10 +255,17 @@ class FeedSpider(scrapy.Spider):
         yield item
 
     def article_failed(self, failure: Failure) -> Iterator[ArticleItem]:
-        """An article page that could not be fetched: keep what its feed entry says."""
+        """A page not fetched: asked again next crawl if the cause may pass, else its feed entry is kept."""
         request = failure.request  # type: ignore[attr-defined]
         kw = request.cb_kwargs
+        source, entry = kw["source"], kw["entry"]
         reason = failure_reason(failure)
-        self.logger.warning("article failed [%s] %s: %s", kw["source"].name, request.url, reason)
-        self._count("articles_failed", kw["source"].name)
-        yield fallback_item(kw["source"], kw["feed"], kw["entry"], kw["url"], f"page not fetched: {reason}")
+        self._count("articles_failed", source.name)
+        if is_transient(failure) and is_recent(entry, datetime.now(UTC)):
+            # Not stored, so not known: the next crawl asks again while the item is still in the feed.
+            self.logger.warning("article deferred [%s] %s: %s", source.name, request.url, reason)
+            self._count("articles_deferred", source.name)
+            return
+        self.logger.warning("article failed [%s] %s: %s", source.name, request.url, reason)
+        self._count("articles_fallback", source.name)
+        yield fallback_item(source, kw["feed"], entry, kw["url"], f"page not fetched: {reason}")

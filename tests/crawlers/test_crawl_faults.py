@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -172,3 +172,22 @@ def test_retry_after_header_values() -> None:
     assert retry_after_seconds("Thu, 05 Mar 2026 04:01:30 GMT", now) == 90.0
     assert retry_after_seconds("Thu, 05 Mar 2026 03:00:00 GMT", now) == 0.0
     assert retry_after_seconds(b"soon", now) is None and retry_after_seconds(None, now) is None
+
+
+def test_a_fresh_page_that_timed_out_is_fetched_again_next_time(tmp_path: Path) -> None:
+    fresh = replace(STORIES[1], published=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5))
+    routes = news_site((fresh,))
+    page = routes[f"/thoi-su/{fresh.slug}.html"]
+    page.delay = 3.0
+    with serve(routes) as site:
+        bind(site)
+        registry, db = _registry(tmp_path, site), tmp_path / "radar.duckdb"
+        overrides = {**FAST, "DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 0}
+        first = run_crawl(db, None, registry_path=registry, overrides=overrides)
+        page.delay = 0.0
+        second = run_crawl(db, None, registry_path=registry, overrides=overrides)
+    assert first.new == 0 and first.articles_deferred == 1 and first.failed == 1
+    assert second.new == 1 and second.articles_extracted == 1 and second.failed == 0
+    with open_reader(db) as con:
+        (text,) = con.execute("SELECT text FROM documents").fetchone()  # type: ignore[misc]
+    assert fresh.paragraphs[0][:50] in text

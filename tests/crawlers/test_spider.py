@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -14,7 +18,7 @@ from twisted.python.failure import Failure
 from crawlers.feeds import FeedEntry
 from crawlers.items import ArticleItem
 from crawlers.registry import Feed, Source
-from crawlers.spiders.feeds import FeedSpider, failure_reason
+from crawlers.spiders.feeds import FeedSpider, failure_reason, is_recent, is_transient
 from crawlers.urls import canonicalize
 from tests.crawlers.sites import STORIES, article_html, rss_xml
 from warehouse.records import document_id
@@ -130,6 +134,42 @@ def test_failed_article_request_keeps_the_feed_entry() -> None:
     (item,) = spider.article_failed(failure)
     assert item.fallback == "page not fetched: HTTP 503" and item.published_at == STORIES[0].published
     assert _stat(spider, "articles_failed") == 1
+
+
+def test_a_recent_entry_whose_page_timed_out_waits_for_the_next_crawl() -> None:
+    spider = _spider()
+    fresh = replace(_entry(0), published_at=datetime.now(UTC) - timedelta(hours=1))
+    request = scrapy.Request(
+        _link(0), cb_kwargs={"source": SOURCE, "feed": FEED, "entry": fresh, "url": _link(0)}
+    )
+    failure = Failure(TimeoutError("took longer than 30 seconds"))
+    failure.request = request  # type: ignore[attr-defined]
+    assert list(spider.article_failed(failure)) == []
+    assert _stat(spider, "articles_deferred") == 1 and _stat(spider, "articles_failed") == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (TimeoutError("slow"), True),
+        (ConnectionRefusedError(), True),
+        (IgnoreRequest("Forbidden by robots.txt"), False),
+        (HttpError(TextResponse("https://x.vn", status=503)), True),
+        (HttpError(TextResponse("https://x.vn", status=429)), True),
+        (HttpError(TextResponse("https://x.vn", status=404)), False),
+        (HttpError(TextResponse("https://x.vn", status=410)), False),
+    ],
+)
+def test_transient_failures(error: Exception, transient: bool) -> None:
+    assert is_transient(Failure(error)) is transient
+
+
+def test_recent_entries() -> None:
+    now = datetime(2026, 3, 5, 12, tzinfo=UTC)
+    entry = _entry(0)
+    assert is_recent(replace(entry, published_at=now - timedelta(hours=5)), now)
+    assert not is_recent(replace(entry, published_at=now - timedelta(hours=7)), now)
+    assert not is_recent(replace(entry, published_at=None), now)
 
 
 def test_failure_reason_names_the_exception() -> None:
