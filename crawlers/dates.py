@@ -61,7 +61,11 @@ _HM_DMY_NAMES = ("h", "mi", "s", "mer", "d", "mo", "y", "gh", "gm")
 _AFTERNOON = {"pm", "ch", "chiều", "tối", "đêm"}
 
 # Where a headline is shown: heading tags, or any element whose class says "title".
-HEADING_XPATH = "//h1 | //h2 | //h3 | //*[contains(translate(@class,'TITLE','title'),'title')]"
+HEADING_XPATH = (
+    "//h1 | //h2 | //h3 | //*[@itemprop='headline']"
+    " | //*[contains(translate(@class,'TITLE','title'),'title') or contains(@class,'tieude')"
+    " or contains(@class,'headline') or contains(@class,'heading')]"
+)
 
 # Elements whose class/id/itemprop names a date: where visible publication times live.
 _DATE_ATTR_XPATH = (

@@ -185,6 +185,19 @@ def test_utf16_with_bom() -> None:
     assert art is not None and "bảo hiểm xã hội" in art.text
 
 
+def test_xhtml_with_xml_declaration() -> None:
+    xml = '<?xml version="1.0" encoding="utf-8"?>\n'
+    page = _page().replace("<html lang='vi'>", "<html xmlns='http://www.w3.org/1999/xhtml' lang='vi'>")
+    for data in (xml + page, (xml + page).encode("utf-8")):
+        art = extract_article(data, "https://example.vn/a-1.html")
+        assert art is not None and art.title == "Tiêu đề bài viết về bảo hiểm xã hội"
+
+
+def test_headline_in_a_vietnamese_named_title_block() -> None:
+    html = _page().replace("<h1>", "<div class='tieude'>").replace("</h1>", "</div>")
+    assert extract_article(html, "https://example.vn/a-1.html") is not None
+
+
 def test_decomposed_text_is_normalised() -> None:
     import unicodedata
 
