@@ -532,12 +532,20 @@ _NAV_LINE = re.compile(r"^(\[?(quay lại|trở về|về đầu trang|in bài|g
 
 
 def _table_cells(line: str) -> list[str]:
-    """Cells of a table row rendered by trafilatura ("| a | b |"); the line itself otherwise."""
+    """A table row rendered by trafilatura ("| a | b |") as text; other lines unchanged.
+
+    A row with one filled cell is a layout cell (its prose is kept); a data row stays one line
+    ("An Giang | IR 50404 | 7.800"); separator rows and calendar grids ("CN | T2 | T3") go.
+    """
     if not line.startswith("|"):
         return [line]
-    cells = [c.strip() for c in line.strip("| ").split("|")]
-    # A row of short cells is a calendar, a score table or a layout grid; keep only prose cells.
-    return [c for c in cells if len(c) >= 25 or c and len(cells) <= 2 and len(c) >= 10]
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    filled = [c for c in cells if c and not set(c) <= set("-: ")]
+    if len(filled) <= 1:
+        return filled
+    if all(len(c) <= 3 for c in filled):
+        return []
+    return [" | ".join(filled)]
 
 
 def _anchor_keys(tree: lxml_html.HtmlElement) -> set[str]:

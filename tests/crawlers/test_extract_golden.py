@@ -54,6 +54,8 @@ def check(article: Article | None, page: dict[str, Any]) -> None:
     assert len(text) >= page["min_chars"], f"text too short: {len(text)} < {page['min_chars']}"
     assert page["first"] in text[: EDGE + len(page["first"])], f"lead missing; text starts {text[:200]!r}"
     assert page["last"] in text[-(EDGE + len(page["last"])) :], f"bad ending; text ends {text[-200:]!r}"
+    for kept in page.get("present", []):
+        assert kept in text, f"{kept!r} lost from the text"
     for junk in page.get("absent", []):
         assert junk not in text, f"boilerplate {junk!r} left in the text"
     if "published_at" in page:
