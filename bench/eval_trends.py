@@ -13,7 +13,7 @@ each hour against the mean and standard deviation of the previous week, alerting
 and the same naive detector with z raised until it alerts no more often than the detector on the
 clean (uninjected) backgrounds.
 
-Run: `.venv/bin/python -m bench.eval_trends [--seeds 3] [--json]` (needs ../shared; exits 0 with a
+Run: `.venv/bin/python -m bench.eval_trends [--seeds 5] [--json]` (needs ../shared; exits 0 with a
 message when it is absent).
 """
 
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print a table (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--spacing", type=int, default=8, help="days between injected bursts")
     parser.add_argument("--threshold", type=float, default=DetectorConfig().threshold)
     parser.add_argument("--windows", default=",".join(map(str, DetectorConfig().windows)),

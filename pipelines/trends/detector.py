@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
 from pipelines.trends.baseline import BaselineParams, Season, fit_baseline
@@ -22,7 +23,7 @@ class DetectorConfig:
 
     threshold: float = 0.5  # score for an alert; score = -log10(tail p) / score_scale
     release: float = 0.25  # an episode ends when the score falls below this
-    min_count: float = 3.0  # no alert on a value below this, however surprising
+    min_count: float = 3.0  # no alert when the tested window holds fewer items, however surprising
     score_scale: float = 7.0
     cooldown: str = "12h"  # minimum time between two alerts of one series
     warmup: str = "7D"  # no alert before this much history
@@ -45,7 +46,7 @@ class DetectorConfig:
             raise ValueError(f"score_scale must be positive, got {self.score_scale}")
         if self.freq is not None:
             try:
-                pd.tseries.frequencies.to_offset(self.freq)
+                to_offset(self.freq)
             except ValueError:
                 raise ValueError(f"freq must be a pandas frequency such as 'h', 'D' or 'MS', "
                                  f"got {self.freq!r}") from None
@@ -98,9 +99,9 @@ def score_series(values: pd.Series, config: DetectorConfig = DetectorConfig()) -
         raise ValueError("values must be non-negative (counts or other non-negative measures)")
     if len(index) == 1:
         grid = index
-        step = pd.tseries.frequencies.to_offset(config.freq or "1h")
+        step = to_offset(config.freq or "1h")
     else:
-        step = pd.tseries.frequencies.to_offset(config.freq) if config.freq else infer_step(index)
+        step = to_offset(config.freq) if config.freq else infer_step(index)
         grid = regular_grid(index, step)
     full = x.reindex(grid)
     if config.gap_fill is not None and len(grid) != len(index):

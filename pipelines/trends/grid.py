@@ -1,4 +1,4 @@
-"""Regular time grids: infer a series' step, check it, and fill missing timestamps."""
+"""Regular time grids: check a series' timestamps, infer its step and lay out the grid it lives on."""
 
 from __future__ import annotations
 
@@ -53,7 +53,3 @@ def regular_grid(index: pd.DatetimeIndex, step: pd.DateOffset) -> pd.DatetimeInd
                          f"(first off-grid timestamp: {where})")
     return grid
 
-
-def missing_count(index: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> int:
-    """How many grid timestamps the index lacks."""
-    return len(grid) - len(index)

@@ -55,6 +55,8 @@ def inject(counts: np.ndarray, bursts: list[Burst], rng: np.random.Generator) ->
 
 def spaced_starts(n: int, count: int, gap: int, first: int, rng: np.random.Generator) -> list[int]:
     """Up to `count` random start steps in [first, n - gap), at least `gap` steps apart."""
-    slots = max((n - first) // gap - 1, 0)
+    # Slots of 1.5 gaps, each start jittered within the slot's first half gap: neighbours stay >= gap apart.
+    width = gap + gap // 2
+    slots = max((n - first - gap) // width, 0)
     chosen = sorted(rng.choice(slots, size=min(count, slots), replace=False)) if slots else []
-    return [first + int(s) * gap + int(rng.integers(0, gap // 2)) for s in chosen]
+    return [first + int(s) * width + int(rng.integers(0, max(gap // 2, 1))) for s in chosen]
