@@ -1,0 +1,185 @@
+"""The project's text-classification recipe: hashed n-grams, TF-IDF, logistic regression."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from nlp import modelio
+from nlp.features import FeatureSpec, featurize
+
+META_FILE = "meta.json"
+MODEL_FILE = "model.skops"
+FORMAT = 1
+
+
+@dataclass
+class TextClassifier:
+    """A trained classifier over segmented text; single-label or multi-label (one-vs-rest)."""
+
+    task: str
+    labels: list[str]
+    spec: FeatureSpec
+    columns: np.ndarray
+    tfidf: TfidfTransformer
+    clf: LogisticRegression | OneVsRestClassifier
+    multilabel: bool = False
+    thresholds: list[float] = field(default_factory=list)
+    version: str = "1.0"
+    meta: dict[str, Any] = field(default_factory=dict)
+    _colmap: np.ndarray | None = field(default=None, repr=False)
+
+    def _select(self, x: sp.csr_matrix) -> sp.csr_matrix:
+        # Remapping column ids with one lookup table is much cheaper than scipy fancy indexing.
+        if self._colmap is None:
+            colmap = np.full(self.spec.width, -1, dtype=np.int64)
+            colmap[self.columns] = np.arange(len(self.columns))
+            self._colmap = colmap
+        x = x.tocsr()
+        new = self._colmap[x.indices]
+        keep = new >= 0
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))[keep]
+        return sp.csr_matrix(
+            (x.data[keep], (rows, new[keep])), shape=(x.shape[0], len(self.columns)), dtype=np.float64
+        )
+
+    def scores(self, features: sp.csr_matrix) -> np.ndarray:
+        """Probability of each label (columns in `labels` order) for rows of featurize()."""
+        xt = self.tfidf.transform(self._select(features))
+        return np.asarray(self.clf.predict_proba(xt))
+
+    def predict_segmented(self, segmented: Sequence[str]) -> np.ndarray:
+        """scores() for already segmented texts."""
+        return self.scores(featurize(list(segmented), self.spec))
+
+    def top(self, probs: np.ndarray) -> list[tuple[list[str], list[float]]]:
+        """Per row: labels above their threshold, best first (at least the best one), and scores."""
+        out = []
+        thr = np.asarray(self.thresholds or [0.5] * len(self.labels))
+        for row in probs:
+            order = np.argsort(-row)
+            chosen = [i for i in order if row[i] >= thr[i]] or [int(order[0])]
+            out.append(([self.labels[i] for i in chosen], [float(row[i]) for i in chosen]))
+        return out
+
+    def save(self, directory: Path) -> None:
+        """Write model.skops and meta.json into directory."""
+        directory.mkdir(parents=True, exist_ok=True)
+        modelio.dump({"columns": self.columns, "tfidf": self.tfidf, "clf": self.clf}, directory / MODEL_FILE)
+        meta = dict(self.meta)
+        meta.update(
+            format=FORMAT,
+            task=self.task,
+            version=self.version,
+            labels=self.labels,
+            multilabel=self.multilabel,
+            thresholds=[round(t, 4) for t in self.thresholds],
+            features=self.spec.to_dict(),
+        )
+        (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> TextClassifier:
+        """Read a model directory written by save(); untrusted content is refused."""
+        meta_path = directory / META_FILE
+        if not meta_path.is_file():
+            raise modelio.ModelError(f"not a model directory (no {META_FILE}): {directory}")
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except json.JSONDecodeError as exc:
+            raise modelio.ModelError(f"bad {meta_path}: {exc}") from exc
+        if meta.get("format") != FORMAT:
+            raise modelio.ModelError(f"unsupported model format {meta.get('format')!r} in {meta_path}")
+        parts = modelio.load(directory / MODEL_FILE)
+        if not isinstance(parts, dict) or set(parts) != {"columns", "tfidf", "clf"}:
+            raise modelio.ModelError(f"unexpected content in {directory / MODEL_FILE}")
+        return cls(
+            task=str(meta["task"]),
+            labels=[str(x) for x in meta["labels"]],
+            spec=FeatureSpec.from_dict(meta["features"]),
+            columns=np.asarray(parts["columns"]),
+            tfidf=parts["tfidf"],
+            clf=parts["clf"],
+            multilabel=bool(meta.get("multilabel", False)),
+            thresholds=[float(t) for t in meta.get("thresholds", [])],
+            version=str(meta.get("version", "1.0")),
+            meta=meta,
+        )
+
+
+def _choose_columns(x: sp.csr_matrix, min_df: int, max_features: int) -> np.ndarray:
+    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    candidates = np.flatnonzero(df >= min_df)
+    if len(candidates) > max_features:
+        # Keep the most frequent n-grams: cheap, label-agnostic, and stable across retrains.
+        candidates = candidates[np.argsort(-df[candidates], kind="stable")[:max_features]]
+    return np.sort(candidates).astype(np.int32)
+
+
+def train(
+    segmented: Sequence[str],
+    labels: Sequence[str] | Sequence[Sequence[str]],
+    *,
+    task: str,
+    spec: FeatureSpec | None = None,
+    sample_weight: Sequence[float] | None = None,
+    max_features: int = 150_000,
+    min_df: int = 2,
+    c: float = 4.0,
+    class_weight: str | None = None,
+    secondary_threshold: float = 0.3,
+    version: str = "1.0",
+    meta: dict[str, Any] | None = None,
+) -> TextClassifier:
+    """Fit the recipe; list-valued labels make a multi-label (one-vs-rest) model."""
+    if len(segmented) != len(labels):
+        raise ValueError("texts and labels differ in length")
+    if not segmented:
+        raise ValueError("no training examples")
+    spec = spec or FeatureSpec()
+    multilabel = any(not isinstance(y, str) for y in labels)
+    x_all = featurize(list(segmented), spec)
+    columns = _choose_columns(x_all, min_df if len(segmented) > 50 else 1, max_features)
+    model = TextClassifier(task, [], spec, columns, TfidfTransformer(sublinear_tf=True), LogisticRegression())
+    x = model.tfidf.fit_transform(model._select(x_all))
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if multilabel:
+        binarizer = MultiLabelBinarizer()
+        y = binarizer.fit_transform([[y] if isinstance(y, str) else list(y) for y in labels])
+        model.labels = [str(c) for c in binarizer.classes_]
+        model.clf = OneVsRestClassifier(
+            LogisticRegression(C=c, max_iter=2000, solver="liblinear", class_weight=class_weight)
+        ).fit(x, y)
+        model.thresholds = [0.5] * len(model.labels)
+    else:
+        str_labels = [str(y) for y in labels]
+        if len(set(str_labels)) < 2:
+            raise ValueError("need at least two distinct labels to train a classifier")
+        clf = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+        clf.fit(x, str_labels, sample_weight=weights)
+        model.clf = clf
+        model.labels = [str(c) for c in clf.classes_]
+        # A secondary label is reported when its probability passes this bar (single-label data).
+        model.thresholds = [secondary_threshold] * len(model.labels)
+    _shrink(model.clf)
+    model.multilabel = multilabel
+    model.version = version
+    model.meta = dict(meta or {})
+    return model
+
+
+def _shrink(clf: LogisticRegression | OneVsRestClassifier) -> None:
+    # float32 weights halve the artefact; predictions differ only in the 7th digit.
+    estimators = clf.estimators_ if isinstance(clf, OneVsRestClassifier) else [clf]
+    for est in estimators:
+        est.coef_ = est.coef_.astype(np.float32)

@@ -1,0 +1,78 @@
+"""The recipe on small self-written data: train, save, load, predict; untrusted files refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nlp import modelio
+from nlp.classifier import MODEL_FILE, TextClassifier, train
+from nlp.features import FeatureSpec, featurize, prepare
+from tests.nlp.samples import SENTIMENT, TOPIC
+
+
+def _train_sentiment() -> TextClassifier:
+    return train([prepare(t) for t, _ in SENTIMENT], [y for _, y in SENTIMENT], task="sentiment", c=10.0)
+
+
+def test_round_trip_predicts_the_same(tmp_path: Path) -> None:
+    model = _train_sentiment()
+    assert model.labels == ["negative", "neutral", "positive"]
+    model.save(tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text("utf-8"))
+    assert meta["task"] == "sentiment" and meta["labels"] == model.labels
+    loaded = TextClassifier.load(tmp_path / "m")
+    seg = [prepare("thủ tục quá rườm rà, thất vọng"), prepare("cán bộ nhiệt tình, rất hài lòng")]
+    np.testing.assert_allclose(loaded.predict_segmented(seg), model.predict_segmented(seg), rtol=1e-5)
+    probs = loaded.predict_segmented(seg)
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert [loaded.labels[i] for i in probs.argmax(axis=1)] == ["negative", "positive"]
+
+
+def test_unaccented_text_still_classified() -> None:
+    model = _train_sentiment()
+    probs = model.predict_segmented([prepare("thu tuc ruom ra, qua that vong")])
+    assert model.labels[int(probs.argmax())] == "negative"
+
+
+def test_multilabel_and_top() -> None:
+    texts = [prepare(t) for t, _ in TOPIC] + [prepare("Bệnh viện trường học cùng quá tải")]
+    labels: list[list[str]] = [[y] for _, y in TOPIC] + [["y-te", "giao-duc"]]
+    model = train(texts, labels, task="topic", c=10.0)
+    assert model.multilabel and model.labels == ["giao-duc", "giao-thong", "y-te"]
+    (best, *_), scores = model.top(model.predict_segmented([prepare("Bộ Y tế và bác sĩ bệnh viện")]))[0]
+    assert best == "y-te" and scores == sorted(scores, reverse=True)
+
+
+def test_untrusted_types_are_refused(tmp_path: Path) -> None:
+    model = _train_sentiment()
+    model.save(tmp_path / "m")
+    # A file asking for a type outside the allow-list (here: a stdlib class) must not load.
+    modelio.sio.dump(
+        {"columns": model.columns, "tfidf": model.tfidf, "clf": Path("x")}, tmp_path / "m" / MODEL_FILE
+    )
+    with pytest.raises(modelio.ModelError, match="untrusted"):
+        TextClassifier.load(tmp_path / "m")
+
+
+def test_missing_or_broken_model_dirs(tmp_path: Path) -> None:
+    with pytest.raises(modelio.ModelError, match="no meta.json"):
+        TextClassifier.load(tmp_path)
+    (tmp_path / "meta.json").write_text("{not json", "utf-8")
+    with pytest.raises(modelio.ModelError):
+        TextClassifier.load(tmp_path)
+
+
+def test_training_needs_two_labels() -> None:
+    with pytest.raises(ValueError, match="two distinct"):
+        train([prepare("a b"), prepare("c d")], ["x", "x"], task="t")
+
+
+def test_feature_spec_round_trip_and_width() -> None:
+    spec = FeatureSpec(char_ngrams=(2, 3), n_features=2**10)
+    assert FeatureSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
+    x = featurize([prepare("Người dân"), ""], spec)
+    assert x.shape == (2, spec.width) and x[1].nnz == 0
