@@ -1,0 +1,215 @@
+"""Retrain the shipped models from ../shared, evaluate them, write model cards and floors.
+
+Usage: python -m nlp.build_models [--shared ../shared] [--only TASK] [--allow-lower]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nlp import corpora
+from nlp.classifier import TextClassifier, train
+from nlp.features import FeatureSpec
+from nlp.labels_io import load_labels
+from nlp.metrics import evaluate
+from nlp.modelcard import write_card
+from nlp.prepcache import prepare_many
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = Path(__file__).with_name("models")
+BASELINE_FILE = Path(__file__).with_name("baseline.json")
+LABELS_DIR = Path(__file__).with_name("labels")
+CARDS_DIR = ROOT / "docs" / "models"
+CACHE_DIR = ROOT / "data" / "nlp-cache"
+# Shared by all three models so that annotation computes one feature matrix per text.
+SPEC = FeatureSpec(word_ngrams=(1, 2), plain_ngrams=(1, 2), char_ngrams=None)
+# A floor sits this far under the measured figure, so retraining noise does not fail CI.
+FLOOR_MARGIN = 0.01
+
+EvalSets = dict[str, tuple[list[str], list[str]]]
+
+
+def _xy(examples: Sequence[corpora.Example]) -> tuple[list[str], list[str]]:
+    return [e.text for e in examples], [e.label for e in examples]
+
+
+def _counts(examples: Sequence[corpora.Example]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for e in examples:
+        out[e.source.split("/")[0]] = out.get(e.source.split("/")[0], 0) + 1
+    return out
+
+
+def _fit(task: str, examples: Sequence[corpora.Example], **kw: Any) -> TextClassifier:
+    segmented = prepare_many([e.text for e in examples], CACHE_DIR / f"{task}.json.gz")
+    return train(
+        segmented,
+        [e.label for e in examples],
+        task=task,
+        spec=SPEC,
+        sample_weight=[e.weight for e in examples],
+        meta={"training_data": _counts(examples)},
+        **kw,
+    )
+
+
+def _own_social(shared: Path) -> tuple[list[corpora.Example], list[corpora.Example]]:
+    """The project's ViHSD sentiment labels: (training, held-out) with every fifth row held out."""
+    labels = load_labels(LABELS_DIR / "vihsd_sentiment.csv")
+    if not labels:
+        return [], []
+    rows = corpora.vihsd(shared, "train")
+    train_part = [corpora.Example(rows[int(k)].text, y, "own/vihsd", k, 3.0) for k, y in labels.items()]
+    return [e for e in train_part if int(e.key) % 5], [e for e in train_part if int(e.key) % 5 == 0]
+
+
+def _own_press(shared: Path) -> tuple[list[corpora.Example], list[corpora.Example]]:
+    """The project's press sentiment labels keyed by timeline id: (training, held-out)."""
+    labels = load_labels(LABELS_DIR / "timeline_sentiment.csv")
+    if not labels:
+        return [], []
+    texts = {
+        str(it["id"]): corpora.item_text(it) for it in corpora.timeline(shared) if str(it["id"]) in labels
+    }
+    rows = [corpora.Example(texts[k], y, "own/timeline", k, 3.0) for k, y in labels.items() if k in texts]
+    return [e for e in rows if _bucket(e.key)], [e for e in rows if not _bucket(e.key)]
+
+
+def _bucket(key: str) -> int:
+    # A stable 1-in-5 hold-out from the id itself (timeline ids are hex digests).
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 5
+
+
+def eval_sets(task: str, shared: Path) -> EvalSets:
+    """Every evaluation set of a task by name (none of them is used for training)."""
+    if task == "sentiment":
+        evals: EvalSets = {
+            "uit-vsfc/test": _xy(corpora.vsfc(shared, "test")),
+            "uit-visfd/test": _xy(corpora.visfd(shared, "test")),
+        }
+        social, press = _own_social(shared)[1], _own_press(shared)[1]
+        if social:
+            evals["own-vihsd-sentiment/heldout"] = _xy(social)
+        if press:
+            evals["own-timeline-sentiment/heldout"] = _xy(press)
+        return evals
+    if task == "toxicity":
+        return {"vihsd/dev": _xy(corpora.vihsd(shared, "dev"))}
+    if task == "topic":
+        from nlp import topic_data
+
+        held = topic_data.load_topic_eval(shared)
+        return {"vnexpress-recent": ([t for t, _ in held], [y for _, y in held])}
+    raise ValueError(f"unknown task {task!r}; choose from {', '.join(BUILDERS)}")
+
+
+def build_sentiment(shared: Path) -> TextClassifier:
+    """Sentiment from review/feedback sets plus the project's own social and press labels."""
+    examples = (
+        corpora.vsfc(shared, "train")
+        + corpora.vlsp2016(shared)
+        + corpora.visfd(shared, "train")
+        + corpora.aivivn(shared, weight=0.3)
+        + _own_social(shared)[0]
+        + _own_press(shared)[0]
+    )
+    return _fit("sentiment", examples, c=4.0)
+
+
+def build_toxicity(shared: Path) -> TextClassifier:
+    """Toxicity from ViHSD train; ViHSD dev is the held-out test."""
+    return _fit("toxicity", corpora.vihsd(shared, "train"), c=4.0)
+
+
+def build_topic(shared: Path) -> TextClassifier:
+    """Policy topic from the NLP-data helper's mapped corpora (nlp/topic_data.py)."""
+    from nlp import topic_data
+
+    pairs = topic_data.load_topic_examples(shared, limit_per_label=8000)
+    examples = [corpora.Example(ex.text, ex.slug, ex.origin, str(i)) for i, ex in enumerate(pairs)]
+    return _fit("topic", examples, c=4.0, max_features=120_000)
+
+
+BUILDERS: dict[str, Callable[[Path], TextClassifier]] = {
+    "sentiment": build_sentiment,
+    "toxicity": build_toxicity,
+    "topic": build_topic,
+}
+
+
+def evaluate_model(model: TextClassifier, texts: list[str], gold: list[str], task: str) -> dict[str, Any]:
+    """Metrics of model's best label against gold labels."""
+    segmented = prepare_many(texts, CACHE_DIR / f"{task}-eval.json.gz")
+    probs = model.predict_segmented(segmented)
+    pred = [model.labels[int(i)] for i in probs.argmax(axis=1)]
+    return evaluate(gold, pred)
+
+
+def _floors(metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    return {
+        name: {k: round(m[k] - FLOOR_MARGIN, 3) for k in ("accuracy", "macro_f1", "weighted_f1")}
+        for name, m in metrics.items()
+    }
+
+
+def update_baseline(task: str, floors: dict[str, dict[str, float]], allow_lower: bool) -> list[str]:
+    """Record floors of a task in baseline.json; lower ones only with allow_lower (else report)."""
+    baseline = json.loads(BASELINE_FILE.read_text("utf-8")) if BASELINE_FILE.is_file() else {}
+    old = baseline.get(task, {})
+    problems = []
+    merged: dict[str, dict[str, float]] = {}
+    for name, new in floors.items():
+        prev = old.get(name, {})
+        row = {}
+        for key, value in new.items():
+            if key in prev and value < prev[key] and not allow_lower:
+                problems.append(f"{task} {name} {key}: {value + FLOOR_MARGIN:.3f} under floor {prev[key]}")
+                row[key] = prev[key]
+            else:
+                row[key] = value
+        merged[name] = row
+    baseline[task] = merged
+    BASELINE_FILE.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", "utf-8")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the requested models; non-zero exit if a metric falls under its recorded floor."""
+    parser = argparse.ArgumentParser(prog="python -m nlp.build_models", description=__doc__)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--only", choices=sorted(BUILDERS), action="append")
+    parser.add_argument("--allow-lower", action="store_true", help="accept metrics under the recorded floors")
+    args = parser.parse_args(argv)
+    shared = args.shared.resolve()
+    if not (shared / "data").is_dir():
+        print(f"build_models: no data under {shared}", file=sys.stderr)
+        return 2
+    problems: list[str] = []
+    for task in args.only or list(BUILDERS):
+        started = time.time()
+        model = BUILDERS[task](shared)
+        metrics = {
+            name: evaluate_model(model, texts, gold, task)
+            for name, (texts, gold) in eval_sets(task, shared).items()
+        }
+        model.meta.update(trained_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), metrics=metrics)
+        model.save(MODELS_DIR / task)
+        write_card(CARDS_DIR / f"{task}.md", model)
+        problems += update_baseline(task, _floors(metrics), args.allow_lower)
+        summary = ", ".join(f"{n}: macro-F1 {m['macro_f1']:.4f}" for n, m in metrics.items())
+        print(f"{task}: {summary} ({time.time() - started:.0f}s)")
+    for p in problems:
+        print(f"build_models: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
