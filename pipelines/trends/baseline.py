@@ -64,7 +64,7 @@ def fit_baseline(
     expected = [params.min_expected] * n
     alphas = [params.alpha_prior] * n
     levels = [math.nan] * n
-    factors: list[list[float]] = [[1.0] * len(seasons) for _ in range(n)]
+    factors = [[1.0] * n for _ in seasons]  # factors[m][i]: season m's factor used at step i
     above = [False] * n  # whether each step's value exceeded its winsorising cap
     d_fast = _decay(params.fast_halflife)
     d_slow = _decay(params.slow_halflife)
@@ -87,7 +87,8 @@ def fit_baseline(
         j = i - 1 - params.guard
         x = xs[j] if j >= 0 else math.nan
         if x == x:  # step j is observed (NaN teaches nothing): fold it into the state
-            mu_j, level_j, fac_j = expected[j], levels[j], factors[j]
+            mu_j, level_j = expected[j], levels[j]
+            fac_j = [factors[m][j] for m in range(n_seasons)]
             if level_j == level_j:
                 sd = math.sqrt(mu_j + alphas[j] * mu_j * mu_j)
                 raw = x
@@ -114,12 +115,15 @@ def fit_baseline(
             f_den = d_fast * f_den + season_j
             s_num = d_slow * s_num + x
             s_den = d_slow * s_den + season_j
-        fac = [(num[m][codes[m][i]] + k) / (den[m][codes[m][i]] + k) for m in range(n_seasons)]
-        factors[i] = fac
+        season_i = 1.0
+        for m in range(n_seasons):
+            slot = codes[m][i]
+            factors[m][i] = (num[m][slot] + k) / (den[m][slot] + k)
+            season_i *= factors[m][i]
         if f_den > 0.0:
             level = max(f_num / f_den, s_num / s_den)
             levels[i] = level
-            expected[i] = max(level * math.prod(fac), params.min_expected)
+            expected[i] = max(level * season_i, params.min_expected)
         if r_den > 0.0:
             alphas[i] = min(max(r_num / r_den, params.alpha_min), params.alpha_max)
     return np.asarray(expected, dtype=float), np.asarray(alphas, dtype=float)

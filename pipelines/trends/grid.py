@@ -6,7 +6,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import Tick
 
-MAX_GRID = 5_000_000  # timestamps; a finer grid means the step was mis-inferred or the data is too fine
+MAX_GRID = 2_000_000  # timestamps; a finer grid means the step was mis-inferred or the data is too fine
 
 
 def infer_step(index: pd.DatetimeIndex) -> pd.DateOffset:
