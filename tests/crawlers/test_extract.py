@@ -72,6 +72,12 @@ def test_minimal_article() -> None:
 # --- publication time ---------------------------------------------------------------------------
 
 
+def _published(html: str) -> str:
+    art = extract_article(html, "https://example.vn/a-1.html")
+    assert art is not None and art.published_at is not None
+    return art.published_at.isoformat()
+
+
 @pytest.mark.parametrize(
     ("shown", "expected"),
     [
@@ -100,30 +106,37 @@ def test_parse_rejects_non_dates() -> None:
     assert parsed is not None and parsed[1] is False
 
 
-def test_time_without_offset_is_vietnam_time() -> None:
-    head = '<meta property="article:published_time" content="2026-03-07T08:01:00">'
-    art = extract_article(_page(head), "https://example.vn/a-1.html")
-    assert art is not None and art.published_at is not None
-    assert art.published_at.isoformat() == "2026-03-07T08:01:00+07:00"
-
-
-def test_utc_time_is_shown_in_vietnam_time() -> None:
-    head = (
-        '<script type="application/ld+json">'
-        '{"@type":"NewsArticle","datePublished":"2026-03-07T01:05:00Z"}</script>'
-    )
-    art = extract_article(_page(head), "https://example.vn/a-1.html")
-    assert art is not None and art.published_at is not None
-    assert art.published_at.isoformat() == "2026-03-07T08:05:00+07:00"
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # No offset on a Vietnamese page: Vietnam time.
+        (
+            '<meta property="article:published_time" content="2026-03-07T08:01:00">',
+            "2026-03-07T08:01:00+07:00",
+        ),
+        # UTC in JSON-LD: shown in Vietnam time, same instant.
+        (
+            '<script type="application/ld+json">'
+            '{"@type":"NewsArticle","datePublished":"2026-03-07T01:05:00Z"}</script>',
+            "2026-03-07T08:05:00+07:00",
+        ),
+        # Broken JSON-LD is skipped, not fatal.
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "X",</script>'
+            '<meta property="article:published_time" content="2026-01-02T03:04:00+07:00">',
+            "2026-01-02T03:04:00+07:00",
+        ),
+    ],
+)
+def test_time_from_metadata(head: str, expected: str) -> None:
+    assert _published(_page(head)) == expected
 
 
 def test_date_only_metadata_takes_the_time_beside_the_headline() -> None:
     body = "<div class='meta'>Thứ Ba, 25/12/2012 - 10:03</div>" + PARAGRAPHS
     body += "<ul><li><span class='time'>26/12/2012 09:00</span></li></ul>"  # a related story's time
     head = '<meta itemprop="datePublished" content="2012-12-25">'
-    art = extract_article(_page(head, body), "https://example.vn/a-1.html")
-    assert art is not None and art.published_at is not None
-    assert art.published_at.isoformat() == "2012-12-25T10:03:00+07:00"
+    assert _published(_page(head, body)) == "2012-12-25T10:03:00+07:00"
 
 
 def test_marked_up_time_nearest_the_headline_wins() -> None:
@@ -131,19 +144,7 @@ def test_marked_up_time_nearest_the_headline_wins() -> None:
     sidebar = f"<aside><ul><li>{other}</li></ul></aside>"
     html = _page(body="<time datetime='2026-03-08T07:45:00+07:00'>07:45</time>" + PARAGRAPHS)
     html = html.replace("<body>", "<body>" + sidebar)
-    art = extract_article(html, "https://example.vn/a-1.html")
-    assert art is not None and art.published_at is not None
-    assert art.published_at.isoformat() == "2026-03-08T07:45:00+07:00"
-
-
-def test_broken_json_ld_is_skipped_not_fatal() -> None:
-    head = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "X",</script>'
-        '<meta property="article:published_time" content="2026-01-02T03:04:00+07:00">'
-    )
-    art = extract_article(_page(head), "https://example.vn/a-1.html")
-    assert art is not None and art.published_at is not None
-    assert art.published_at.isoformat() == "2026-01-02T03:04:00+07:00"
+    assert _published(html) == "2026-03-08T07:45:00+07:00"
 
 
 # --- decoding -----------------------------------------------------------------------------------
