@@ -365,7 +365,21 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
 
-def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback: str) -> str:
+def _strip_outlet(title: str, outlets: set[str]) -> str:
+    """A title without trailing " - Báo Người Lao Động" / " | VTV.VN" outlet segments."""
+    while True:
+        seps = list(re.finditer(r"\s+[-|–—]\s+", title))
+        if not seps:
+            return title
+        last = title[seps[-1].end() :]
+        if not (any(o in _fold(last) for o in outlets) or re.match(r"^(báo|tạp chí)\b", last, re.I)):
+            return title
+        title = title[: seps[-1].start()]
+
+
+def _title(
+    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], fallback: str
+) -> str:
     """Headline: JSON-LD headline, a heading the <title> starts with, og:title, else <title>'s first part."""
     for obj in articles:
         for headline in _names(obj.get("headline")) + _names(obj.get("name")):
@@ -379,7 +393,7 @@ def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], fallback
             return heading
     og = _meta(tree, "og:title", "twitter:title")
     if og:
-        return og[0]
+        return _strip_outlet(og[0], outlets)
     segments = {_key(seg) for seg in re.split(r"\s+[-|–—:]\s+", page_title) if len(seg) >= 15}
     for heading in headings:
         if _key(heading) in segments:
@@ -727,7 +741,9 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
     if not isinstance(doc, Document) or not (doc.text or "").strip():
         LOGGER.info("no main text: %s", url)
         return None
-    title = _title(tree, articles, doc.title or "")
+    publishers = [n for obj in articles for n in _names(obj.get("publisher"))]
+    outlets = _outlet_keys(url, tree, publishers)
+    title = _title(tree, articles, outlets, doc.title or "")
     anchors = _anchor_keys(tree)
     raw_lines = [" ".join(line.split()) for line in (doc.text or "").splitlines()]
     raw_lines = [line for line in raw_lines if line]
@@ -751,8 +767,6 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
     published = find_published(tree, default_tz, objects, title)
     if published is not None and default_tz is VIETNAM_TZ:
         published = published.astimezone(VIETNAM_TZ)
-    publishers = [n for obj in articles for n in _names(obj.get("publisher"))]
-    outlets = _outlet_keys(url, tree, publishers)
     return Article(
         url=url,
         canonical_url=_canonical(tree, url),

@@ -289,6 +289,17 @@ def test_paragraph_opening_with_a_linked_law_name_stays() -> None:
     assert art is not None and "quy định mức phạt mới" in art.text
 
 
+def test_outlet_name_is_cut_from_an_og_title() -> None:
+    headline = "Giá điện tăng từ tháng 4 | Hà Nội"
+    html = (
+        "<html><head><title>Báo Mẫu Lao Động - Tin tức</title>"
+        f'<meta property="og:title" content="{headline} - Báo Mẫu Lao Động"></head>'
+        f"<body><div class='headline'>{headline}</div>{PARAGRAPHS}</body></html>"
+    )
+    art = extract_article(html, "https://maulaodong.vn/a-1.html")
+    assert art is not None and art.title == headline
+
+
 def test_outlet_name_is_not_an_author() -> None:
     head = '<meta name="author" content="VnExpress"><meta property="og:site_name" content="VnExpress">'
     art = extract_article(_page(head), "https://vnexpress.net/a-1.html")
