@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench lint typecheck install models clean
+.PHONY: demo test bench eval-trends lint typecheck install models clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+eval-trends: $(STAMP)
+	$(BIN)/python -m bench.eval_trends
 
 models: $(STAMP)
 	$(BIN)/python -m nlp.build_models

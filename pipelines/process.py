@@ -86,7 +86,8 @@ def score_topic_spikes(counts: pd.DataFrame, since: datetime | None) -> pd.DataF
     frames = []
     if counts.empty:
         return pd.DataFrame(columns=["hour", "topic", "n_documents", "expected", "score", "alert"])
-    counts["hour"] = pd.to_datetime(counts["hour"], utc=True)
+    # Vietnam time, so the detector's hour-of-day and day-of-week seasons follow local days.
+    counts["hour"] = pd.to_datetime(counts["hour"], utc=True).dt.tz_convert("Asia/Ho_Chi_Minh")
     full_index = pd.date_range(counts["hour"].min(), counts["hour"].max(), freq="h")
     for topic, group in counts.groupby("topic"):
         series = group.set_index("hour")["n"].reindex(full_index, fill_value=0).astype(float)
