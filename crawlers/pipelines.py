@@ -73,8 +73,12 @@ class WarehousePipeline:
         """Record the crawled sources in the `sources` table."""
         if not self.sources:
             return
-        with open_writer(self.db_path) as con:
-            upsert_sources(con, pd.DataFrame(sources_rows(self.sources)))
+        try:
+            with open_writer(self.db_path) as con:
+                upsert_sources(con, pd.DataFrame(sources_rows(self.sources)))
+        except (WarehouseError, duckdb.Error) as exc:
+            # Not worth stopping the crawl for: the registry is written again at the next run.
+            LOGGER.warning("sources not recorded in the warehouse: %s", exc)
 
     def process_item(self, item: Any) -> Any:
         """Queue one article; write the batch when it is full."""

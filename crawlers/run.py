@@ -30,6 +30,7 @@ from warehouse.errors import WarehouseError
 LOGGER = logging.getLogger(__name__)
 DEFAULT_USER_AGENT = "PolicyRadar/0.1 (+https://github.com/policy-radar/radar; radar@example.org)"
 KNOWN_IDS_DAYS = 30
+GRACE_S = 120.0  # time a stopping crawl gets to finish its requests in flight and store its last batch
 # Counted as failures: feeds not fetched or not readable, pages not fetched, documents not written.
 FAILURE_KEYS = ("feeds_failed", "feeds_malformed", "articles_failed", "dropped", "lost")
 
@@ -213,15 +214,29 @@ def run_crawl(
         for name in sources or []:
             cmd += ["--source", name]
         # A grace period past the time limit lets the spider close and flush; after it, the child is killed.
-        timeout = time_limit_s + 120 if time_limit_s else None
-        try:
-            done = subprocess.run(cmd, timeout=timeout, check=False, env=_child_env())
-        except subprocess.TimeoutExpired as exc:
-            raise CrawlError(f"crawl did not stop within {timeout:.0f}s and was killed") from exc
+        timeout = time_limit_s + GRACE_S if time_limit_s else None
+        returncode = _wait_for_child(cmd, timeout)
         if not stats_file.exists():
-            raise CrawlError(f"crawl process failed (exit {done.returncode}) without statistics")
+            raise CrawlError(f"crawl process failed (exit {returncode}) without statistics")
         data = json.loads(stats_file.read_text(encoding="utf-8"))
     return CrawlStats(**data)
+
+
+def _wait_for_child(cmd: list[str], timeout: float | None) -> int:
+    """Run the crawl child; on Ctrl-C let it close as Scrapy does (storing its last batch) before leaving."""
+    with subprocess.Popen(cmd, env=_child_env()) as proc:
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise CrawlError(f"crawl did not stop within {timeout:.0f}s and was killed") from None
+        except KeyboardInterrupt:
+            # The child got the same SIGINT and is shutting down cleanly; a second Ctrl-C kills it.
+            try:
+                proc.wait(timeout=GRACE_S)
+            except (subprocess.TimeoutExpired, KeyboardInterrupt):
+                proc.kill()
+            raise
 
 
 def _child_env() -> dict[str, str]:

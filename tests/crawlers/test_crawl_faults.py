@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -63,14 +68,14 @@ def test_time_limit_stops_the_crawl(tmp_path: Path) -> None:
     routes = news_site(STORIES)
     for path, route in routes.items():
         if path.startswith("/thoi-su/"):
-            route.delay = 4.0
+            route.delay = 2.5
     with serve(routes) as site:
         bind(site)
         stats = run_crawl(
             tmp_path / "radar.duckdb",
             None,
             registry_path=_registry(tmp_path, site),
-            time_limit_s=1.5,
+            time_limit_s=1.0,
             overrides={**FAST, "CONCURRENT_REQUESTS": 1},
         )
     pages = [h for h in site.hits if h.startswith("/thoi-su/")]
@@ -178,7 +183,7 @@ def test_a_fresh_page_that_timed_out_is_fetched_again_next_time(tmp_path: Path) 
     fresh = replace(STORIES[1], published=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5))
     routes = news_site((fresh,))
     page = routes[f"/thoi-su/{fresh.slug}.html"]
-    page.delay = 3.0
+    page.delay = 2.0
     with serve(routes) as site:
         bind(site)
         registry, db = _registry(tmp_path, site), tmp_path / "radar.duckdb"
@@ -191,3 +196,32 @@ def test_a_fresh_page_that_timed_out_is_fetched_again_next_time(tmp_path: Path) 
     with open_reader(db) as con:
         (text,) = con.execute("SELECT text FROM documents").fetchone()  # type: ignore[misc]
     assert fresh.paragraphs[0][:50] in text
+
+
+def test_ctrl_c_stores_what_was_crawled(tmp_path: Path) -> None:
+    routes = news_site(STORIES)
+    for path, route in routes.items():
+        if path.startswith("/thoi-su/"):
+            route.delay = 1.0
+    with serve(routes) as site:
+        bind(site)
+        registry, db = _registry(tmp_path, site), tmp_path / "radar.duckdb"
+        script = (
+            "import sys; from crawlers.run import run_crawl; "
+            f"run_crawl({str(db)!r}, None, registry_path={str(registry)!r}, "
+            f"overrides={{**{FAST!r}, 'CONCURRENT_REQUESTS': 1}})"
+        )
+        # Its own process group, like a terminal: Ctrl-C reaches the parent and the crawl child alike.
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script], start_new_session=True, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while not any(h.startswith("/thoi-su/") for h in site.hits) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    pages = [h for h in site.hits if h.startswith("/thoi-su/")]
+    assert proc.returncode != 0 and b"KeyboardInterrupt" in err
+    assert 1 <= len(pages) < len(STORIES)
+    with open_reader(db) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (len(pages),)
