@@ -18,12 +18,13 @@ FETCH_TIMEOUT_S = 20.0
 MAX_PAGE_BYTES = 20_000_000
 
 
-def fetch(url: str, user_agent: str, timeout: float = FETCH_TIMEOUT_S) -> tuple[bytes, str | None]:
-    """GET one page; return its body and Content-Type header (all network I/O of this command)."""
+def fetch(url: str, user_agent: str, timeout: float = FETCH_TIMEOUT_S) -> tuple[bytes, str | None, str]:
+    """GET one page; return its body, Content-Type header and final URL (all network I/O of this command)."""
     request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept": "text/html,*/*"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read(MAX_PAGE_BYTES), response.headers.get("Content-Type")
+            body = response.read(MAX_PAGE_BYTES)
+            return body, response.headers.get("Content-Type"), response.geturl() or url
     except urllib.error.HTTPError as exc:
         raise UserError(f"cannot fetch {url}: HTTP {exc.code}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
@@ -50,8 +51,10 @@ def extract_cmd(
 ) -> None:
     """Trích xuất một bài báo / Extract one article page to JSON (url, canonical_url, title, text, …)."""
     if _is_url(target):
-        body, content_type = fetch(target, load_settings().user_agent)
-        page_url = url or target
+        body, content_type, final_url = fetch(target, load_settings().user_agent)
+        if content_type and not any(kind in content_type.lower() for kind in ("html", "xml", "text/plain")):
+            raise UserError(f"{target} is not an HTML page ({content_type})")
+        page_url = url or final_url
         declared = encoding or content_type
     else:
         path = Path(target)

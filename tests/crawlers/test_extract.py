@@ -320,6 +320,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif self.path == "/old.html":
+            self.send_response(301)
+            self.send_header("Location", "/bai.html")
+            self.end_headers()
+        elif self.path == "/file.pdf":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", "4")
+            self.end_headers()
+            self.wfile.write(b"%PDF")
         else:
             self.send_error(404)
 
@@ -362,10 +372,17 @@ def test_cli_extract_url_from_local_server(local_site: str) -> None:
     assert data["url"] == f"{local_site}/bai.html"
 
 
-def test_cli_fetch_error_is_a_user_error(local_site: str) -> None:
-    result = CliRunner().invoke(app, ["crawl", "extract", f"{local_site}/missing.html"])
+def test_cli_follows_redirects_and_reports_the_final_url(local_site: str) -> None:
+    result = CliRunner().invoke(app, ["crawl", "extract", f"{local_site}/old.html"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["url"] == f"{local_site}/bai.html"
+
+
+@pytest.mark.parametrize(("path", "reason"), [("/missing.html", "HTTP 404"), ("/file.pdf", "not an HTML page")])
+def test_cli_fetch_errors_are_user_errors(local_site: str, path: str, reason: str) -> None:
+    result = CliRunner().invoke(app, ["crawl", "extract", f"{local_site}{path}"])
     assert isinstance(result.exception, UserError)
-    assert "HTTP 404" in str(result.exception)
+    assert reason in str(result.exception)
 
 
 def test_cli_non_article_is_a_user_error(tmp_path: Path) -> None:
