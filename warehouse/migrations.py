@@ -76,6 +76,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_raw_pages",
+        """
+        CREATE TABLE raw_pages (
+            document_id VARCHAR PRIMARY KEY,
+            url VARCHAR NOT NULL,
+            fetched_at TIMESTAMPTZ NOT NULL,
+            http_status INTEGER,
+            content_type VARCHAR,
+            body_bytes INTEGER NOT NULL,
+            body_gzip BLOB NOT NULL
+        );
+        """,
+    ),
 ]
 
 
