@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -15,6 +16,9 @@ TZ = ZoneInfo(TIMEZONE)
 DEFAULT_DAYS = 30
 # Up to this many days the volume charts are hourly; beyond it hourly bars become unreadable.
 HOURLY_MAX_DAYS = 3
+# The topic page's URL path (st.Page url_path) and the query parameter choosing its topic.
+TOPIC_PAGE = "topic"
+TOPIC_PARAM = "topic"
 SENTIMENT_ORDER = ("negative", "neutral", "positive", "unannotated")
 SENTIMENT_COLORS = {
     "negative": "#d62728", "neutral": "#9e9e9e", "positive": "#2ca02c", "unannotated": "#dcdcdc",
@@ -112,6 +116,11 @@ def rename(frame: pd.DataFrame, columns: Mapping[str, str], lang: str) -> pd.Dat
     return frame[list(columns)].rename(columns={c: tr(k, lang) for c, k in columns.items()})
 
 
+def topic_url(slug: object) -> str:
+    """Relative link to the topic page with this topic chosen (also usable in alert messages)."""
+    return f"{TOPIC_PAGE}?{urlencode({TOPIC_PARAM: str(slug)})}"
+
+
 def growth_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) -> pd.DataFrame:
     """Rising topics ready to show: a new topic's growth reads "new" rather than a blank."""
     out = with_labels(frame, lang, topics)
@@ -119,8 +128,14 @@ def growth_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) ->
         tr("new_topic", lang) if pd.isna(g) else f"{g:.1f}×" for g in out["growth"]
     ]
     out["baseline"] = out["baseline"].astype(float).round(1)
+    out["link"] = frame["topic"].map(topic_url)
     return rename(
-        out, {"topic": "topic", "last_24h": "last_24h", "baseline": "baseline", "growth": "growth"}, lang
+        out,
+        {
+            "topic": "topic", "last_24h": "last_24h", "baseline": "baseline", "growth": "growth",
+            "link": "link",
+        },
+        lang,
     )
 
 
@@ -153,9 +168,27 @@ def spikes_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) ->
     out["hour"] = out["hour"].map(lambda m: format_time(m, lang))
     out["expected"] = out["expected"].astype(float).round(1)
     out["score"] = out["score"].astype(float).round(2)
+    out["link"] = frame["topic"].map(topic_url)
     return rename(
         out,
-        {"hour": "hour", "topic": "topic", "n_documents": "count", "expected": "expected", "score": "score"},
+        {
+            "hour": "hour", "topic": "topic", "n_documents": "count", "expected": "expected",
+            "score": "score", "link": "link",
+        },
+        lang,
+    )
+
+
+def documents_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) -> pd.DataFrame:
+    """Documents ready to show in a table: local time, names, and the original URL as the link."""
+    out = with_labels(frame, lang, topics)
+    out["published_at"] = out["published_at"].map(lambda m: format_time(m, lang))
+    return rename(
+        out,
+        {
+            "published_at": "time", "source": "source", "title": "title", "topic": "topic",
+            "sentiment": "sentiment", "url": "link",
+        },
         lang,
     )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.config import db_path
-from dashboard.data import shared_reader
+from dashboard.display import TOPIC_PAGE
 from dashboard.i18n import tr
 from dashboard.widgets import guard, language_switch, sidebar_filters
 from warehouse.errors import WarehouseLocked, WarehouseMissing
@@ -20,18 +20,17 @@ lang = language_switch()
 navigation = st.navigation(
     [
         st.Page(VIEWS / "overview.py", title=tr("nav_overview", lang), icon="📊", default=True),
-        st.Page(VIEWS / "topic.py", title=tr("nav_topic", lang), icon="🏷️"),
-        st.Page(VIEWS / "search.py", title=tr("nav_search", lang), icon="🔎"),
-        st.Page(VIEWS / "sources.py", title=tr("nav_sources", lang), icon="📰"),
-        st.Page(VIEWS / "sql.py", title=tr("nav_sql", lang), icon="🧮"),
+        st.Page(VIEWS / "topic.py", title=tr("nav_topic", lang), icon="🏷️", url_path=TOPIC_PAGE),
+        st.Page(VIEWS / "search.py", title=tr("nav_search", lang), icon="🔎", url_path="search"),
+        st.Page(VIEWS / "sources.py", title=tr("nav_sources", lang), icon="📰", url_path="sources"),
+        st.Page(VIEWS / "sql.py", title=tr("nav_sql", lang), icon="🧮", url_path="sql"),
     ]
 )
 st.sidebar.markdown(f"**{tr('app_title', lang)}**")
 db = db_path()
 try:
-    with shared_reader(db):
-        sidebar_filters(guard(db, lang), lang)
-        navigation.run()
+    sidebar_filters(guard(db, lang), lang)
+    navigation.run()
 except WarehouseLocked:
     st.warning(tr("locked_warehouse", lang))
 except WarehouseMissing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -9,13 +10,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, display
+from dashboard import display
 from dashboard.config import db_path
-from dashboard.data import Status, WarehouseState, clear_cache, fetch, warehouse_state
+from dashboard.data import Status, WarehouseState, clear_cache, fetch, shared_reader, warehouse_state
 from dashboard.i18n import LANG_KEY, LANG_LABEL, LANG_NAMES, LANGS, current_lang, tr
 from warehouse import read
 
 RANGE_KEY = "date_range"
+TOPIC_KEY = "topic"
+APPLIED_TOPIC_KEY = "topic_param_applied"
 # More colours than this in one stacked chart cannot be told apart.
 MAX_SOURCES_CHARTED = 8
 
@@ -43,6 +46,14 @@ class Context:
     def grain(self) -> str:
         """The time grain that suits the chosen range."""
         return display.auto_grain(self.start, self.end)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """A block whose queries share one read-only connection, closed when it ends.
+
+        Pages fetch everything inside it and draw after it, so the writer waits for the queries only,
+        never for the charts being built.
+        """
+        return shared_reader(self.db)
 
     def topics(self) -> dict[str, str]:
         """Topic display names in the page's language, from the warehouse's topics table."""
@@ -98,39 +109,45 @@ def page_context() -> Context:
     return Context(db, lang, state, start, end)
 
 
-def table(frame: pd.DataFrame, ctx: Context) -> None:
-    """A display-ready frame as a table, or the "no data" notice when it has no rows."""
+def table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> None:
+    """A display-ready frame as a table whose link column is clickable, or a notice when it is empty."""
     if frame.empty:
         st.info(ctx.t("no_rows"))
-    else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        return
+    st.dataframe(
+        frame, hide_index=True, width="stretch", key=key,
+        column_config={ctx.t("link"): st.column_config.LinkColumn(display_text=ctx.t("open"))},
+    )
 
 
-def source_volume_chart(ctx: Context, key: str) -> None:
+def source_volume(ctx: Context) -> pd.DataFrame:
     """Documents over time per source, the smaller sources summed as "other"."""
     start, end = ctx.window
-    frame = display.lump_minor(
+    return display.lump_minor(
         fetch(ctx.db, read.volume, start, end, ctx.grain, "source"), "key", "n_documents",
         MAX_SOURCES_CHARTED, ctx.t("other"),
     )
-    st.plotly_chart(charts.stacked_volume(frame, x_title=ctx.t("time"), y_title=ctx.t("count")), key=key)
+
+
+def topic_choice(ctx: Context, options: list[str], topics: dict[str, str]) -> str:
+    """The topic select box, kept in step with the `?topic=` query parameter so links can open a topic."""
+    param = st.query_params.get(display.TOPIC_PARAM)
+    # Only a parameter not yet applied moves the box: otherwise the box's own changes would be undone.
+    if param in options and param != st.session_state.get(APPLIED_TOPIC_KEY):
+        st.session_state[TOPIC_KEY] = param
+    slug = str(
+        st.selectbox(
+            ctx.t("choose_topic"), options, key=TOPIC_KEY, format_func=lambda s: display.label(s, topics)
+        )
+    )
+    st.query_params[display.TOPIC_PARAM] = slug
+    st.session_state[APPLIED_TOPIC_KEY] = slug
+    return slug
 
 
 def link_table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> None:
     """Documents as a table whose link column opens the original article."""
-    shown = display.with_labels(frame, ctx.lang, ctx.topics())
-    shown["published_at"] = shown["published_at"].map(lambda m: display.format_time(m, ctx.lang))
-    columns = {
-        "published_at": "time", "source": "source", "title": "title", "topic": "topic",
-        "sentiment": "sentiment", "url": "link",
-    }
-    st.dataframe(
-        display.rename(shown, columns, ctx.lang),
-        hide_index=True,
-        width="stretch",
-        key=key,
-        column_config={tr("link", ctx.lang): st.column_config.LinkColumn(display_text=tr("open", ctx.lang))},
-    )
+    table(display.documents_display(frame, ctx.lang, ctx.topics()), ctx, key=key)
 
 
 def document_list(frame: pd.DataFrame, ctx: Context) -> None:

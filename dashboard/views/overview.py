@@ -6,15 +6,23 @@ import streamlit as st
 
 from dashboard import charts, display
 from dashboard.data import fetch
-from dashboard.widgets import page_context, source_volume_chart, table
+from dashboard.widgets import page_context, source_volume, table
 from warehouse import read
 
 ctx = page_context()
 start, end = ctx.window
-topics = ctx.topics()
-st.title(ctx.t("nav_overview"))
+assert ctx.state.last is not None
+with ctx.reading():
+    topics = ctx.topics()
+    counts = fetch(ctx.db, read.overview_counts, start, end).iloc[0]
+    by_source = source_volume(ctx)
+    by_sentiment = fetch(ctx.db, read.volume, start, end, ctx.grain, "sentiment")
+    top = fetch(ctx.db, read.top_topics, start, end, 10)
+    growth = fetch(ctx.db, read.topic_growth, ctx.state.last, 10)
+    alerts = fetch(ctx.db, read.recent_spikes, start, end, 10)
+    best = fetch(ctx.db, read.top_spikes, start, end, 10)
 
-counts = fetch(ctx.db, read.overview_counts, start, end).iloc[0]
+st.title(ctx.t("nav_overview"))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ctx.t("documents"), display.format_count(counts["n_documents"], ctx.lang))
 c2.metric(ctx.t("sources"), int(counts["n_sources"]))
@@ -24,16 +32,15 @@ c4.metric(ctx.t("negative_share"), display.format_share(counts["negative_share"]
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("volume_by_source"))
-    source_volume_chart(ctx, key="vol_source")
+    st.plotly_chart(
+        charts.stacked_volume(by_source, x_title=ctx.t("time"), y_title=ctx.t("count")), key="vol_source"
+    )
 with right:
     st.subheader(ctx.t("volume_by_sentiment"))
-    by_sentiment = display.by_sentiment(
-        fetch(ctx.db, read.volume, start, end, ctx.grain, "sentiment"), "key", ctx.lang
-    )
     st.plotly_chart(
         charts.stacked_volume(
-            by_sentiment, x_title=ctx.t("time"), y_title=ctx.t("count"),
-            colors=display.sentiment_colors(ctx.lang),
+            display.by_sentiment(by_sentiment, "key", ctx.lang), colors=display.sentiment_colors(ctx.lang),
+            x_title=ctx.t("time"), y_title=ctx.t("count"),
         ),
         key="vol_sentiment",
     )
@@ -41,25 +48,25 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("top_topics"))
-    top = fetch(ctx.db, read.top_topics, start, end, 10)
     if top.empty:
         st.info(ctx.t("no_rows"))
     else:
-        top = display.with_labels(top, ctx.lang, topics)
         st.plotly_chart(
-            charts.horizontal_bars(top, y="topic", x="n_documents", x_title=ctx.t("count"), y_title=""),
+            charts.horizontal_bars(
+                display.with_labels(top, ctx.lang, topics), y="topic", x="n_documents",
+                x_title=ctx.t("count"), y_title="",
+            ),
             key="top_topics",
         )
 with right:
     st.subheader(ctx.t("rising_topics"))
-    assert ctx.state.last is not None
     st.caption(ctx.t("growth_caption", time=display.format_time(ctx.state.last, ctx.lang)))
-    table(display.growth_display(fetch(ctx.db, read.topic_growth, ctx.state.last, 10), ctx.lang, topics), ctx)
+    table(display.growth_display(growth, ctx.lang, topics), ctx)
 
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("recent_alerts"))
-    table(display.spikes_display(fetch(ctx.db, read.recent_spikes, start, end, 10), ctx.lang, topics), ctx)
+    table(display.spikes_display(alerts, ctx.lang, topics), ctx)
 with right:
     st.subheader(ctx.t("highest_scores"))
-    table(display.spikes_display(fetch(ctx.db, read.top_spikes, start, end, 10), ctx.lang, topics), ctx)
+    table(display.spikes_display(best, ctx.lang, topics), ctx)

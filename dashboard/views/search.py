@@ -13,31 +13,31 @@ RESULT_LIMIT = 200
 
 ctx = page_context()
 start, end = ctx.window
-topics = ctx.topics()
 st.title(ctx.t("nav_search"))
+with ctx.reading():
+    topics = ctx.topics()
+    query = st.text_input(ctx.t("search_query"), key="search_query", help=ctx.t("search_help"))
+    c1, c2, c3 = st.columns(3)
+    sources = c1.multiselect(
+        ctx.t("filter_sources"), list(fetch(ctx.db, read.source_names)["name"]), key="search_sources"
+    )
+    chosen_topics = c2.multiselect(
+        ctx.t("filter_topics"), list(fetch(ctx.db, read.topics_present)["topic"]), key="search_topics",
+        format_func=lambda s: display.label(s, topics),
+    )
+    sentiments = c3.multiselect(
+        ctx.t("filter_sentiments"), list(display.SENTIMENT_ORDER), key="search_sentiments",
+        format_func=lambda s: display.sentiment_label(s, ctx.lang),
+    )
+    request = read.SearchQuery(
+        query, start, end, tuple(sources), tuple(chosen_topics), tuple(sentiments), RESULT_LIMIT
+    )
+    results = fetch(ctx.db, search.search, request)
+    indexed: bool = fetch(ctx.db, search.has_search_index)
 
-query = st.text_input(ctx.t("search_query"), key="search_query", help=ctx.t("search_help"))
-c1, c2, c3 = st.columns(3)
-sources = c1.multiselect(
-    ctx.t("filter_sources"), list(fetch(ctx.db, read.source_names)["name"]), key="search_sources"
-)
-chosen_topics = c2.multiselect(
-    ctx.t("filter_topics"), list(fetch(ctx.db, read.topics_present)["topic"]), key="search_topics",
-    format_func=lambda s: display.label(s, topics),
-)
-sentiments = c3.multiselect(
-    ctx.t("filter_sentiments"), list(display.SENTIMENT_ORDER), key="search_sentiments",
-    format_func=lambda s: display.sentiment_label(s, ctx.lang),
-)
-
-request = read.SearchQuery(
-    query, start, end, tuple(sources), tuple(chosen_topics), tuple(sentiments), RESULT_LIMIT
-)
-results = fetch(ctx.db, search.search, request)
 total = int(results["total"].iloc[0]) if not results.empty else 0
 note = f" {ctx.t('showing_first', n=RESULT_LIMIT)}" if total > RESULT_LIMIT else ""
 st.markdown(f"**{ctx.t('matches', n=display.format_count(total, ctx.lang))}**{note}")
-indexed: bool = fetch(ctx.db, search.has_search_index)
 if indexed and request.terms:
     st.caption(ctx.t("search_index_used"))
 if not results.empty:

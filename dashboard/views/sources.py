@@ -6,16 +6,18 @@ import streamlit as st
 
 from dashboard import charts, display
 from dashboard.data import fetch
-from dashboard.widgets import page_context, source_volume_chart
+from dashboard.widgets import page_context, source_volume, table
 from warehouse import read
 
 ctx = page_context()
 start, end = ctx.window
-st.title(ctx.t("nav_sources"))
+with ctx.reading():
+    overview = fetch(ctx.db, read.sources_overview, start, end)
+    by_source = source_volume(ctx)
 
-overview = fetch(ctx.db, read.sources_overview, start, end)
+st.title(ctx.t("nav_sources"))
 st.subheader(ctx.t("registered_sources"))
-st.dataframe(display.sources_display(overview, ctx.lang), hide_index=True, width="stretch")
+table(display.sources_display(overview, ctx.lang), ctx)
 
 left, right = st.columns(2)
 with left:
@@ -28,4 +30,6 @@ with left:
     )
 with right:
     st.subheader(ctx.t("volume_by_source"))
-    source_volume_chart(ctx, key="source_volume")
+    st.plotly_chart(
+        charts.stacked_volume(by_source, x_title=ctx.t("time"), y_title=ctx.t("count")), key="source_volume"
+    )

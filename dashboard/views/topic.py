@@ -6,29 +6,30 @@ import streamlit as st
 
 from dashboard import charts, display
 from dashboard.data import fetch
-from dashboard.widgets import document_list, page_context, table
+from dashboard.widgets import document_list, page_context, table, topic_choice
 from warehouse import read
 
 ctx = page_context()
 start, end = ctx.window
-topics = ctx.topics()
 st.title(ctx.t("nav_topic"))
-
-present = fetch(ctx.db, read.topics_present)
-if present.empty:
-    st.info(ctx.t("no_topics"))
-    st.stop()
-slug = st.selectbox(
-    ctx.t("choose_topic"), list(present["topic"]), key="topic", format_func=lambda s: display.label(s, topics)
-)
-grain = st.radio(
-    ctx.t("granularity"), ["hour", "day"], index=0 if ctx.grain == "hour" else 1, horizontal=True,
-    format_func=lambda g: ctx.t(f"grain_{g}"), key="topic_grain",
-)
+with ctx.reading():
+    topics = ctx.topics()
+    present = fetch(ctx.db, read.topics_present)
+    if present.empty:
+        st.info(ctx.t("no_topics"))
+        st.stop()
+    slug = topic_choice(ctx, list(present["topic"]), topics)
+    grain = st.radio(
+        ctx.t("granularity"), ["hour", "day"], index=0 if ctx.grain == "hour" else 1, horizontal=True,
+        format_func=lambda g: ctx.t(f"grain_{g}"), key="topic_grain",
+    )
+    trend = fetch(ctx.db, read.topic_trend, slug, start, end, grain)
+    mix = fetch(ctx.db, read.topic_sentiment, slug, start, end, grain)
+    spikes = fetch(ctx.db, read.recent_spikes, start, end, 20, slug)
+    samples = fetch(ctx.db, read.sample_documents, slug, start, end, 20)
 name = display.label(slug, topics)
 
 st.subheader(f"{ctx.t('trend')}: {name}")
-trend = fetch(ctx.db, read.topic_trend, slug, start, end, grain)
 st.plotly_chart(
     charts.trend_with_spikes(
         trend, name=name, spike_name=ctx.t("spike"), x_title=ctx.t("time"), y_title=ctx.t("count")
@@ -38,7 +39,6 @@ st.plotly_chart(
 st.metric(ctx.t("documents"), display.format_count(trend["n_documents"].sum(), ctx.lang))
 
 st.subheader(ctx.t("sentiment_mix"))
-mix = fetch(ctx.db, read.topic_sentiment, slug, start, end, grain)
 if mix.empty:
     st.info(ctx.t("no_rows"))
 else:
@@ -51,10 +51,9 @@ else:
     )
 
 st.subheader(ctx.t("topic_spikes"))
-table(display.spikes_display(fetch(ctx.db, read.recent_spikes, start, end, 20, slug), ctx.lang, topics), ctx)
+table(display.spikes_display(spikes, ctx.lang, topics), ctx)
 
 st.subheader(ctx.t("sample_documents"))
-samples = fetch(ctx.db, read.sample_documents, slug, start, end, 20)
 if samples.empty:
     st.info(ctx.t("no_rows"))
 else:

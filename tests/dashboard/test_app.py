@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard.display import format_share
 from nlp.taxonomy import load_taxonomy
 from tests.dashboard.conftest import PAGES
-from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_TOPIC, build_warehouse, recent
+from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_TOPIC, build_warehouse, documents, recent
 from warehouse.db import open_writer
 from warehouse.search import build_search_index
+from warehouse.write import write_documents
 
 MakeApp = Callable[[Path], AppTest]
 NAMES = {t.slug: t for t in load_taxonomy()}
@@ -83,7 +84,7 @@ def test_topic_page_shows_the_chosen_topic(app: MakeApp, corpus_db: Path) -> Non
         if item.topic == SPIKE_TOPIC:
             assert item.title in page and item.url in page
     spikes = at.dataframe[0].value
-    assert list(spikes.iloc[:, -1]) == [4.5]
+    assert list(spikes["Điểm"]) == [4.5]
 
     at.selectbox(key="topic").set_value("y-te").run()
     assert not at.exception
@@ -215,3 +216,40 @@ def test_english_switch_changes_labels(app: MakeApp, corpus_db: Path) -> None:
     assert texts(at.title) == ["Topics"]
     assert at.selectbox(key="topic").value == SPIKE_TOPIC
     assert NAMES[SPIKE_TOPIC].en in at.selectbox(key="topic").options
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_render_a_window_without_documents(app: MakeApp, corpus_db: Path, page: str) -> None:
+    at = app(corpus_db)
+    quiet = (NEWEST - timedelta(days=20)).date()
+    assert not [i for i in ITEMS if i.published_at.date() == quiet]
+    at.date_input(key="date_range").set_value((quiet, quiet)).run()
+    at.switch_page(page).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_render_before_any_annotation(app: MakeApp, tmp_path: Path, page: str) -> None:
+    db = tmp_path / "raw.duckdb"
+    with open_writer(db) as con:
+        write_documents(con, documents())  # ingested, not yet processed
+    at = app(db).switch_page(page).run()
+    assert not at.exception
+    if page == "views/topic.py":
+        assert "radar process" in texts(at.info)[0]
+    if page == "views/overview.py":
+        assert metrics(at)["Bài viết"] == str(len(recent()))
+        assert metrics(at)["Tỷ lệ tiêu cực"] == "–"
+
+
+def test_topic_page_opens_the_topic_named_in_the_url(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db)
+    links = at.dataframe[0].value["Liên kết"]  # rising topics link to their topic page
+    assert links.iloc[0] == f"topic?topic={SPIKE_TOPIC}"
+    at.query_params["topic"] = "y-te"
+    at.switch_page("views/topic.py").run()
+    assert at.selectbox(key="topic").value == "y-te"
+    at.selectbox(key="topic").set_value("kinh-te").run()  # the box still moves on its own
+    assert at.selectbox(key="topic").value == "kinh-te"
+    assert at.query_params["topic"] == "kinh-te"
+    assert any("Xuất khẩu nông sản" in m for m in texts(at.markdown))

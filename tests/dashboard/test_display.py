@@ -87,7 +87,8 @@ def test_growth_display_marks_new_topics() -> None:
         {"topic": ["y-te", "moi"], "last_24h": [6, 3], "baseline": [2.0, 0.0], "growth": [3.0, None]}
     )
     out = display.growth_display(frame, "vi", {"y-te": "Y tế"})
-    assert list(out.columns) == [tr(k, "vi") for k in ("topic", "last_24h", "baseline", "growth")]
+    assert list(out.columns) == [tr(k, "vi") for k in ("topic", "last_24h", "baseline", "growth", "link")]
+    assert list(out.iloc[:, 4]) == ["topic?topic=y-te", "topic?topic=moi"]
     assert list(out.iloc[:, 0]) == ["Y tế", "moi"]
     assert list(out.iloc[:, 3]) == ["3.0×", "mới"]
 
