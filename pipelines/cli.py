@@ -59,23 +59,26 @@ def _ingest(settings: Settings, file: Path, newest_days: int | None = None) -> N
         print(f"    e.g. {example}")
 
 
-def _process(settings: Settings) -> None:
+def _process(settings: Settings, quiet: bool = False) -> str:
     from nlp.annotate import Annotator
     from pipelines.process import process
 
     annotator = Annotator.load(settings.models_dir)
     with _progress(0, "Phân tích / annotate") as bar:
-        def tick(n: int) -> None:
-            bar.total = max(bar.total or 0, bar.n + n)
+        def tick(n: int, total: int) -> None:
+            bar.total = total
             bar.update(n)
 
         report = process(settings.db, annotator, batch_size=settings.process_batch, progress=tick,
                          lock_timeout=settings.lock_timeout)
-    print(
-        f"process: {report.annotated} documents annotated ({report.docs_per_second:.0f} docs/s), "
+    summary = (
+        f"{report.annotated} documents annotated ({report.docs_per_second:.0f} docs/s), "
         f"{report.aggregate_rows} hourly aggregate rows, {report.spike_rows} spike scores, "
         f"{report.alerts} spike alerts"
     )
+    if not quiet:
+        print(f"process: {summary}")
+    return summary
 
 
 @app.command()
@@ -157,6 +160,45 @@ def demo(
     _process(settings)
     if not no_serve:
         raise typer.Exit(serve_dashboard(settings.db, settings.dashboard_port, headless=no_browser))
+
+
+@app.command("run")
+def run_command(
+    every: Annotated[str, typer.Option("--every", help="Interval between cycles: 30s, 10m, 1h.")] = "10m",
+    once: Annotated[bool, typer.Option("--once", help="Run one cycle and exit.")] = False,
+    no_crawl: Annotated[bool, typer.Option("--no-crawl", help="Skip crawling (process what is stored).")] = False,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only these sources.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Chạy định kỳ / Crawl, process, detect and notify every interval (one run at a time; stops on SIGTERM)."""
+    from pipelines.schedule import Cycle, parse_interval, run_lock, run_loop, stop_on_signals
+
+    settings = load_settings(db=db)
+    every_s = parse_interval(every)
+    steps: list[tuple[str, object]] = []
+    if not no_crawl:
+        def crawl() -> str:
+            from crawlers.run import run_crawl
+
+            # A cycle's crawl never outlasts the interval, so cycles do not pile up.
+            stats = run_crawl(settings.db, source or None, time_limit_s=max(30.0, every_s * 0.8),
+                              user_agent=settings.user_agent)
+            return f"{stats.new} new, {stats.duplicate} duplicate, {stats.failed} failed"
+        steps.append(("crawl", crawl))
+
+    def process_step() -> str:
+        return _process(settings, quiet=True)
+    steps.append(("process", process_step))
+
+    def report(cycle: Cycle) -> None:
+        parts = "; ".join(f"{name}: {result}" for name, result in cycle.results.items())
+        print(f"run: {parts}", flush=True)
+
+    import threading
+
+    stop = threading.Event()
+    with run_lock(settings.db), stop_on_signals(stop):
+        run_loop(steps, every_s, once=once, stop=stop, report=report)  # type: ignore[arg-type]
 
 
 def main() -> None:

@@ -114,11 +114,14 @@ def process(
     annotator: AnnotatorLike,
     *,
     batch_size: int = 2000,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     lock_timeout: float = 60.0,
     clock: Callable[[], float] | None = None,
 ) -> ProcessReport:
-    """Annotate every document without an annotation, then refresh aggregates and spikes."""
+    """Annotate every document without an annotation, then refresh aggregates and spikes.
+
+    `progress(n, total)` is called as texts are annotated, with the number pending at the start.
+    """
     import time
 
     now = clock or time.perf_counter
@@ -128,6 +131,10 @@ def process(
         taxonomy = pd.DataFrame([(t.slug, t.vi, t.en) for t in load_taxonomy()],
                                 columns=["slug", "name_vi", "name_en"])
         upsert_topics(con, taxonomy)
+        total = con.execute(
+            "SELECT count(*) FROM documents d ANTI JOIN annotations a ON a.document_id = d.id"
+        ).fetchone()[0]  # type: ignore[index]
+    tick = (lambda n: progress(n, total)) if progress else None
     while True:
         # Fetch and write in short connections; annotate with none open, so readers get in.
         with open_writer(db, timeout=lock_timeout) as con:
@@ -136,7 +143,7 @@ def process(
             break
         texts = [document_text(t, x) for t, x in zip(pending["title"], pending["text"], strict=True)]
         started = now()
-        annotations = annotator.annotate(texts, progress=progress)
+        annotations = annotator.annotate(texts, progress=tick)
         report.seconds_annotating += now() - started
         frame = annotation_frame(pending["id"].tolist(), annotations, annotator.model_version)
         with open_writer(db, timeout=lock_timeout) as con:
