@@ -406,8 +406,13 @@ def _title(
 
 # --- text ---------------------------------------------------------------------------------------
 
-# Page furniture that is never the story; trafilatura misses some of it.
-_FURNITURE_XPATH = "//footer | //nav | //aside | //*[contains(@class,'footer') or contains(@id,'footer')]"
+# Page furniture that is never the story; trafilatura misses some of it. Picture captions go too,
+# as trafilatura drops <figcaption> but not the caption blocks of many Vietnamese CMSs.
+_FURNITURE_XPATH = (
+    "//footer | //nav | //aside | //figcaption"
+    " | //*[contains(@class,'footer') or contains(@id,'footer')"
+    " or contains(translate(@class,'CAPTION','caption'),'caption')]"
+)
 # Boxes that sit inside or beside the story (related links, sharing, tags, ads); class names vary, so
 # they are removed only when they read like link lists (see _prune).
 _BOX_XPATH = (
