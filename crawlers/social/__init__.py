@@ -1,0 +1,1 @@
+"""Social and comment connectors: Telegram, XenForo forums, Reddit, file imports and more."""
