@@ -91,17 +91,38 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "0200_engagement_snapshots",
+        "0100_narratives",
         """
-        CREATE TABLE engagement_snapshots (
-            document_id VARCHAR NOT NULL,
-            metric VARCHAR NOT NULL,
-            observed_at TIMESTAMPTZ NOT NULL,
-            value BIGINT NOT NULL,
-            source VARCHAR,
-            PRIMARY KEY (document_id, metric, observed_at)
+        CREATE TABLE narratives (
+            id VARCHAR PRIMARY KEY,
+            label VARCHAR NOT NULL,
+            key_terms VARCHAR[],
+            first_seen TIMESTAMPTZ,
+            last_seen TIMESTAMPTZ,
+            n_documents INTEGER NOT NULL,
+            n_duplicates INTEGER NOT NULL,
+            sources VARCHAR[],
+            kinds VARCHAR[],
+            n_negative INTEGER NOT NULL,
+            n_neutral INTEGER NOT NULL,
+            n_positive INTEGER NOT NULL,
+            topics VARCHAR[],
+            places VARCHAR[],
+            legal_refs VARCHAR[],
+            updated_at TIMESTAMPTZ DEFAULT current_timestamp
         );
-        CREATE INDEX engagement_snapshots_observed ON engagement_snapshots (observed_at);
+        CREATE TABLE narrative_members (
+            document_id VARCHAR PRIMARY KEY,
+            narrative_id VARCHAR NOT NULL,
+            duplicate_of VARCHAR,
+            similarity DOUBLE,
+            places VARCHAR[],
+            legal_refs VARCHAR[],
+            key_terms VARCHAR[],
+            joined_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE INDEX narrative_members_narrative ON narrative_members (narrative_id);
+        CREATE INDEX narratives_last_seen ON narratives (last_seen);
         """,
     ),
 ]

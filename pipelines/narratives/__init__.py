@@ -1,0 +1,1 @@
+"""Narratives: documents grouped into stories (near-duplicates collapsed), and their emerging-negative score."""
