@@ -125,6 +125,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX narratives_last_seen ON narratives (last_seen);
         """,
     ),
+    (
+        "0200_engagement_snapshots",
+        """
+        CREATE TABLE engagement_snapshots (
+            document_id VARCHAR NOT NULL,
+            metric VARCHAR NOT NULL,
+            observed_at TIMESTAMPTZ NOT NULL,
+            value BIGINT NOT NULL,
+            source VARCHAR,
+            PRIMARY KEY (document_id, metric, observed_at)
+        );
+        CREATE INDEX engagement_snapshots_observed ON engagement_snapshots (observed_at);
+        """,
+    ),
 ]
 
 
