@@ -26,7 +26,7 @@ import random
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -123,62 +123,69 @@ class TopicExample(NamedTuple):
     origin: str  # "timeline-section", "timeline-weak", "baomoi", "vntc"
 
 
-class _KeywordSet(NamedTuple):
-    weak: bool
-    strong: re.Pattern[str] | None
-    keywords: re.Pattern[str] | None
-    exclude: re.Pattern[str] | None
-
-
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One alternation of whole-word phrases, longest first so the longest phrase wins."""
-    items = sorted({_nfc(p).lower() for p in phrases if p.strip()}, key=len, reverse=True)
-    if not items:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in items) + r")(?!\w)")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-case words and single punctuation marks: phrases match on whole tokens."""
+    return _TOKEN.findall(_nfc(text).lower())
+
+
+class KeywordIndex(NamedTuple):
+    """Every phrase of the keyword file as a token tuple, with the (slug, kind, phrase) it is."""
+
+    slugs: tuple[str, ...]
+    weak: frozenset[str]
+    phrases: dict[tuple[str, ...], list[tuple[str, str, str]]]
+    longest: int
+    starts: frozenset[str]  # first tokens of phrases: other positions need no lookup
 
 
 @cache
-def load_keywords(path: Path = KEYWORDS_FILE) -> dict[str, _KeywordSet]:
-    """Compiled keyword sets per slug from the keyword file."""
+def load_keywords(path: Path = KEYWORDS_FILE) -> KeywordIndex:
+    """The keyword file as a phrase index (a dict lookup per n-gram beats 40 regex scans)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {
-        slug: _KeywordSet(
-            bool(table.get("weak", False)),
-            _phrase_regex(table.get("strong", [])),
-            _phrase_regex(table.get("keywords", [])),
-            _phrase_regex(table.get("exclude", [])),
-        )
-        for slug, table in data.items()
-        if isinstance(table, dict)
-    }
-
-
-def _hits(pattern: re.Pattern[str] | None, text: str, blocked: list[tuple[int, int]]) -> list[str]:
-    if pattern is None:
-        return []
-    return [
-        m.group(0)
-        for m in pattern.finditer(text)
-        if not any(s <= m.start() and m.end() <= e for s, e in blocked)
-    ]
+    tables = {slug: t for slug, t in data.items() if isinstance(t, dict)}
+    phrases: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+    for slug, table in tables.items():
+        for kind in ("strong", "keywords", "exclude"):
+            for phrase in table.get(kind, []):
+                key = tuple(_tokens(phrase))
+                if key:
+                    phrases.setdefault(key, []).append((slug, kind, phrase))
+    weak = frozenset(slug for slug, t in tables.items() if t.get("weak", False))
+    longest = max(map(len, phrases), default=0)
+    return KeywordIndex(tuple(tables), weak, phrases, longest, frozenset(k[0] for k in phrases))
 
 
 def match_keywords(text: str, *, strong_only: bool = False) -> dict[str, list[str]]:
     """Slug -> keyword phrases found in text (whole words, case-insensitive, excludes applied)."""
-    low = _nfc(text).lower()
+    index = load_keywords()
+    toks = _tokens(text)
+    spans: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for i, tok in enumerate(toks):
+        if tok not in index.starts:
+            continue
+        for n in range(1, min(index.longest, len(toks) - i) + 1):
+            for slug, kind, phrase in index.phrases.get(tuple(toks[i : i + n]), ()):
+                spans.setdefault((slug, kind), []).append((i, i + n, phrase))
     found: dict[str, list[str]] = {}
-    for slug, ks in load_keywords().items():
-        blocked = [m.span() for m in ks.exclude.finditer(low)] if ks.exclude else []
-        hits = _hits(ks.strong, low, blocked)
-        if not strong_only:
-            hits += _hits(ks.keywords, low, blocked)
-        if hits:
-            found[slug] = hits
+    for slug in index.slugs:
+        blocked = spans.get((slug, "exclude"), [])
+        hits = spans.get((slug, "strong"), []) + ([] if strong_only else spans.get((slug, "keywords"), []))
+        # A phrase inside an exclude phrase, or inside a longer hit, does not count on its own.
+        kept = [
+            (s, e, p)
+            for s, e, p in hits
+            if not any(bs <= s and e <= be for bs, be, _ in blocked)
+            and not any(hs <= s and e <= he and (hs, he) != (s, e) for hs, he, _ in hits)
+        ]
+        if kept:
+            found[slug] = [p for _, _, p in sorted(kept)]
     return found
 
 
@@ -187,7 +194,7 @@ def weak_topic(title: str) -> str | None:
     slugs = list(match_keywords(title, strong_only=True))
     if len(slugs) != 1:
         return None
-    return slugs[0] if load_keywords()[slugs[0]].weak else None
+    return slugs[0] if slugs[0] in load_keywords().weak else None
 
 
 def _refine(label: SourceLabel, title: str) -> str | None:

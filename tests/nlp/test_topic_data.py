@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from nlp.taxonomy import topic_slugs
 from nlp.topic_data import (
     BAOMOI_MAP,
@@ -19,7 +21,7 @@ from nlp.topic_data import (
 
 
 def test_keyword_file_covers_taxonomy() -> None:
-    assert set(load_keywords()) == set(topic_slugs())
+    assert set(load_keywords().slugs) == set(topic_slugs())
 
 
 def test_mappings_only_use_taxonomy_slugs() -> None:
@@ -50,6 +52,7 @@ def test_weak_topic_needs_exactly_one_weak_slug() -> None:
     assert weak_topic("Giá cổ phiếu ngân hàng tăng mạnh") is None  # kinh-te is not weak
 
 
+@pytest.mark.shared
 def test_shared_label_counts_and_no_overlap(shared_dir: Path) -> None:
     train = load_topic_examples(shared_dir)
     evals = load_topic_eval(shared_dir)
@@ -66,8 +69,29 @@ def test_shared_label_counts_and_no_overlap(shared_dir: Path) -> None:
     assert len({ex.text for ex in train}) == len(train)
 
 
+@pytest.mark.shared
 def test_shared_limit_per_label_is_deterministic(shared_dir: Path) -> None:
     a = load_topic_training(shared_dir, limit_per_label=300, seed=1)
     b = load_topic_training(shared_dir, limit_per_label=300, seed=1)
     assert a == b
     assert max(Counter(slug for _, slug in a).values()) == 300
+
+
+@pytest.mark.shared
+def test_shared_newest_60_days_stay_out_of_training(shared_dir: Path) -> None:
+    import gzip
+    import json
+    import unicodedata
+    from datetime import datetime, timedelta
+
+    path = shared_dir / "data/timeline/rss_timeline_2025_2026.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    newest = max(datetime.fromisoformat(r["published"]) for r in rows)
+    recent = {
+        unicodedata.normalize("NFC", f"{r['title'].strip()}. {r['summary'].strip()}")
+        for r in rows
+        if datetime.fromisoformat(r["published"]) > newest - timedelta(days=60)
+    }
+    assert len(recent) > 10_000
+    assert not recent & {text for text, _ in load_topic_training(shared_dir)}
