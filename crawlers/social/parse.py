@@ -46,12 +46,12 @@ def parse_time(value: str | int | float | None) -> datetime | None:
 
 def block_text(node: Selector, drop: str = "") -> str:
     """Visible text of an HTML block: <br> and block ends as newlines, `drop` (CSS) removed, NFC."""
-    html = node.get() or ""
-    html = re.sub(r"<br\s*/?>", "\n", html, flags=re.I)
-    html = re.sub(r"</(p|div|li|blockquote|h[1-6])>", "\n", html, flags=re.I)
-    copy = Selector(text=html)
+    copy = Selector(text=node.get() or "")
     for unwanted in copy.css(drop) if drop else []:
         unwanted.drop()
-    lines = ["".join(line).strip() for line in "".join(copy.xpath("//body//text()").getall()).split("\n")]
-    text = "\n".join(line for line in lines if line)
-    return nfc(text)
+    html = copy.css("body > *").get() or ""
+    html = re.sub(r"<br\s*/?>", "\n", html, flags=re.I)
+    html = re.sub(r"</(p|div|li|blockquote|h[1-6])>", "\n", html, flags=re.I)
+    pieces = Selector(text=html).xpath("//body//text()").getall()
+    lines = [line.strip() for line in "".join(pieces).split("\n")]
+    return nfc("\n".join(line for line in lines if line))
