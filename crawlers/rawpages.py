@@ -1,7 +1,6 @@
 """Raw article pages, gzip-compressed, so extraction can be re-run later without crawling again.
 
-The `raw_pages` table is not in the warehouse schema yet: `RAW_PAGES_MIGRATION` is the migration
-proposed for warehouse/migrations.py. Until it is applied, `write_raw_pages` writes nothing.
+They go to the warehouse table `raw_pages` (migration 0003_raw_pages).
 """
 
 from __future__ import annotations
@@ -14,20 +13,6 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-RAW_PAGES_MIGRATION = (
-    "0003_raw_pages",
-    """
-    CREATE TABLE raw_pages (
-        document_id VARCHAR PRIMARY KEY,
-        url VARCHAR NOT NULL,
-        fetched_at TIMESTAMPTZ NOT NULL,
-        http_status INTEGER,
-        content_type VARCHAR,
-        body_bytes INTEGER NOT NULL,
-        body_gzip BLOB NOT NULL
-    );
-    """,
-)
 COLUMNS = ["document_id", "url", "fetched_at", "http_status", "content_type", "body_bytes", "body_gzip"]
 
 
@@ -55,17 +40,9 @@ class RawPage:
         return gzip.decompress(self.body_gzip)
 
 
-def has_raw_pages(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse has the `raw_pages` table (the migration has been applied)."""
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'raw_pages'"
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def write_raw_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> int:
     """Insert pages not stored yet (the first fetch of a document is kept); return how many were new."""
-    if not pages or not has_raw_pages(con):
+    if not pages:
         return 0
     frame = pd.DataFrame([asdict(p) for p in pages], columns=COLUMNS).drop_duplicates("document_id")
     frame["fetched_at"] = pd.to_datetime(frame["fetched_at"], utc=True)

@@ -92,9 +92,7 @@ def parse_source(entry: object, index: int) -> Source:
         raise RegistryError(f"{where}: name must be a slug of a-z, 0-9 and '-'")
     unknown = sorted(set(entry) - _FIELDS)
     if unknown:
-        raise RegistryError(
-            f"{where}: unknown field(s) {', '.join(unknown)}; valid: {', '.join(sorted(_FIELDS))}"
-        )
+        raise RegistryError(f"{where}: unknown field(s) {', '.join(unknown)}; valid: {', '.join(sorted(_FIELDS))}")
     display_name = entry.get("display_name")
     if not isinstance(display_name, str) or not display_name.strip():
         raise RegistryError(f"{where}: display_name is required")
@@ -106,7 +104,7 @@ def parse_source(entry: object, index: int) -> Source:
     feeds = tuple(_feed(f, where) for f in feeds_raw)
     connector = _choice(entry, "connector", CONNECTORS, where)
     status = _choice({"status": entry.get("status", "active")}, "status", STATUSES, where)
-    if connector in ("rss", "sitemap") and status != "paused" and not feeds:
+    if status != "paused" and not feeds:
         raise RegistryError(f"{where}: an {connector} source that is not paused needs at least one feed")
     return Source(
         name=name,
@@ -163,9 +161,7 @@ def select_sources(sources: Iterable[Source], names: Sequence[str] | None = None
     by_name = {s.name: s for s in sources}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise RegistryError(
-            f"unknown source(s) {', '.join(unknown)}; see 'radar sources list' for the valid names"
-        )
+        raise RegistryError(f"unknown source(s) {', '.join(unknown)}; see 'radar sources list' for the valid names")
     return [by_name[n] for n in dict.fromkeys(names)]
 
 

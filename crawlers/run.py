@@ -177,8 +177,7 @@ def run_crawl(
 ) -> CrawlStats:
     """Crawl the named sources (all active ones when None) into the warehouse, in a child process.
 
-    With `keep_raw`, fetched pages are also stored gzip-compressed in `raw_pages` when the
-    warehouse has that table (see crawlers.rawpages).
+    With `keep_raw`, fetched pages are also stored gzip-compressed in `raw_pages`.
     """
     # Bad names and a bad registry are reported here, before any process starts.
     select_sources(load_registry(registry_path), sources)

@@ -1,4 +1,4 @@
-"""The feed spider: each source's feeds or news sitemaps, their newest items, their article pages."""
+"""The feed spider: each source's feeds, news sitemaps or listing pages, their newest items, their articles."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from w3lib.encoding import http_content_type_encoding
 from crawlers.extract import extract_article
 from crawlers.feeds import FeedEntry, FeedError, parse_feed
 from crawlers.items import ArticleItem
+from crawlers.listing import listing_entries
 from crawlers.rawpages import RawPage
 from crawlers.registry import Feed, Source
 from crawlers.sitemaps import parse_sitemap
@@ -23,7 +24,7 @@ from crawlers.urls import canonicalize
 from warehouse.records import document_id
 
 DEFAULT_MAX_ITEMS_PER_FEED = 30
-CONNECTORS = ("rss", "sitemap")  # the 'listing' connector is not written yet
+CONNECTORS = ("rss", "sitemap", "listing")
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 # A page that failed for a passing reason is asked for again at later crawls while its item is this
 # young; after that its feed entry is stored as it is, so the story is not lost.
@@ -93,9 +94,7 @@ def article_item(
     item = _extracted_item(source, feed, entry, url, response, ctype)
     if keep_raw:
         # Kept even when extraction failed: a better extractor may succeed on it later.
-        item.raw = RawPage.of(
-            document_id(url), response.url, item.fetched_at, response.status, ctype, response.body
-        )
+        item.raw = RawPage.of(document_id(url), response.url, item.fetched_at, response.status, ctype, response.body)
     return item
 
 
@@ -155,7 +154,9 @@ class FeedSpider(scrapy.Spider):
     def _feed_request(self, url: str, source: Source, feed: Feed, depth: int = 0) -> scrapy.Request:
         return scrapy.Request(
             url,
-            callback=self.parse_sitemap if source.connector == "sitemap" else self.parse_feed,
+            callback={"sitemap": self.parse_sitemap, "listing": self.parse_listing}.get(
+                source.connector, self.parse_feed
+            ),
             errback=self.feed_failed,
             cb_kwargs={"source": source, "feed": feed},
             # radar_role 'feed' also puts sitemaps under conditional GET (crawlers.httpcache).
@@ -191,9 +192,7 @@ class FeedSpider(scrapy.Spider):
             self._count("feeds_malformed", source.name)
             return
         if parsed.warning:
-            self.logger.info(
-                "feed read with a warning [%s] %s: %s", source.name, response.url, parsed.warning
-            )
+            self.logger.info("feed read with a warning [%s] %s: %s", source.name, response.url, parsed.warning)
         yield from self._article_requests(response, source, feed, parsed.entries)
 
     def parse_sitemap(self, response: Response, source: Source, feed: Feed) -> Iterator[scrapy.Request]:
@@ -209,6 +208,15 @@ class FeedSpider(scrapy.Spider):
             for child in parsed.children:
                 yield self._feed_request(child, source, feed, depth + 1)
         yield from self._article_requests(response, source, feed, parsed.entries)
+
+    def parse_listing(self, response: Response, source: Source, feed: Feed) -> Iterator[scrapy.Request]:
+        """Request the article pages linked from a section listing page, top of the page first."""
+        entries = listing_entries(response, source.url, limit=self.max_items_per_feed)
+        if not entries:
+            self.logger.warning("listing without article links [%s] %s", source.name, response.url)
+            self._count("feeds_malformed", source.name)
+            return
+        yield from self._article_requests(response, source, feed, entries)
 
     def _article_requests(
         self, response: Response, source: Source, feed: Feed, entries: list[FeedEntry]

@@ -133,7 +133,7 @@ class Story:
 
 STORIES = (
     Story(
-        slug="ha-noi-mo-rong-tuyen-xe-buyt-dien-1001",
+        slug="ha-noi-mo-rong-tuyen-xe-buyt-dien-5047001",
         title="Hà Nội mở rộng mạng lưới xe buýt điện ra các huyện ngoại thành",
         lead="Từ tháng tới, thêm 12 tuyến xe buýt điện sẽ nối trung tâm thành phố với các huyện phía tây.",
         paragraphs=(
@@ -148,7 +148,7 @@ STORIES = (
         section="Giao thông",
     ),
     Story(
-        slug="dieu-chinh-luong-toi-thieu-vung-1002",
+        slug="dieu-chinh-luong-toi-thieu-vung-5047002",
         title="Đề xuất điều chỉnh lương tối thiểu vùng từ đầu năm sau",
         lead="Hội đồng Tiền lương quốc gia thảo luận phương án tăng lương tối thiểu vùng khoảng 7%.",
         paragraphs=(
@@ -163,7 +163,7 @@ STORIES = (
         author="Thu Hà",
     ),
     Story(
-        slug="tuyen-sinh-lop-10-cong-lap-1003",
+        slug="tuyen-sinh-lop-10-cong-lap-5047003",
         title="TP.HCM công bố chỉ tiêu tuyển sinh lớp 10 công lập",
         lead="Năm nay thành phố dành khoảng 98.000 chỉ tiêu lớp 10 công lập cho học sinh.",
         paragraphs=(
@@ -177,7 +177,7 @@ STORIES = (
         section="Giáo dục",
     ),
     Story(
-        slug="canh-bao-mua-lon-mien-trung-1004",
+        slug="canh-bao-mua-lon-mien-trung-5047004",
         title="Cảnh báo mưa lớn và nguy cơ sạt lở ở các tỉnh miền Trung",
         lead="Trung tâm Dự báo khí tượng thủy văn quốc gia cảnh báo mưa lớn kéo dài ba ngày.",
         paragraphs=(
@@ -256,9 +256,7 @@ def rss_xml(title: str, items: Sequence[tuple[str, str, str, datetime | None]]) 
     )
 
 
-def news_site(
-    stories: tuple[Story, ...] = STORIES, *, feed_path: str = "/rss/tin-moi-nhat.rss"
-) -> dict[str, Route]:
+def news_site(stories: tuple[Story, ...] = STORIES, *, feed_path: str = "/rss/tin-moi-nhat.rss") -> dict[str, Route]:
     """Routes of a small site: robots.txt allowing all, one feed, one page per story.
 
     Feed links are relative to the site (`{base}` placeholders are filled by `bind`).
@@ -309,3 +307,21 @@ def write_registry(path: Path, entries: list[dict[str, object]]) -> Path:
     """Write a test registry and return its path."""
     path.write_text(registry_toml(entries), encoding="utf-8")
     return path
+
+
+def listing_html(stories: Sequence[Story], section: str = "Thời sự") -> str:
+    """A section page: each story linked from its picture, its headline and its lead, plus menus."""
+    blocks = "\n".join(
+        f'<article class="item-news"><a href="/thoi-su/{s.slug}.html"><img src="/{i}.jpg" alt=""></a>'
+        f'<h3 class="title-news"><a href="/thoi-su/{s.slug}.html">{escape(s.title)}</a></h3>'
+        f'<p class="description"><a href="/thoi-su/{s.slug}.html?x=lead">{escape(s.lead)}</a></p></article>'
+        for i, s in enumerate(stories)
+    )
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{escape(section)}</title></head>
+<body><nav><a href="/">Trang chủ</a> <a href="/thoi-su">Thời sự</a> <a href="/kinh-te.htm">Kinh tế</a>
+<a href="/chu-de/bau-cu-e587.htm">Bầu cử</a> <a href="https://other.example.vn/tin-khac-1234567.html">Tin khác</a></nav>
+<h1>{escape(section)}</h1>
+{blocks}
+<footer><a href="/lien-he">Liên hệ</a> <a href="/gioi-thieu-toa-soan-2024.htm">Giới thiệu</a></footer>
+</body></html>
+"""

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from crawlers.extract import extract_article
-from crawlers.rawpages import RAW_PAGES_MIGRATION
 from crawlers.run import CrawlStats, run_crawl
 from tests.crawlers.sites import (
     STORIES,
@@ -25,7 +24,7 @@ from tests.crawlers.sites import (
     write_registry,
     xml_route,
 )
-from warehouse.db import open_reader, open_writer
+from warehouse.db import open_reader
 
 UA = "RadarTest/1.0 (+http://127.0.0.1/test)"
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 10}
@@ -108,8 +107,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             ],
         )
         db = tmp / "radar.duckdb"
-        with open_writer(db) as con:  # the proposed raw_pages migration, applied by hand until it ships
-            con.execute(RAW_PAGES_MIGRATION[1])
         first = run_crawl(db, None, registry_path=registry, user_agent=UA, overrides=FAST, time_limit_s=120)
         hits = {p: good.count(p) for p in good.routes}
         second = run_crawl(db, None, registry_path=registry, user_agent=UA, overrides=FAST, time_limit_s=120)
@@ -133,9 +130,7 @@ def test_articles_are_stored_with_title_text_and_time(world: World) -> None:
         assert story.text_start in str(doc["text"])
         assert doc["published_at"] == story.published
         extra = json.loads(str(doc["extra"]))
-        assert extra["feed_url"].endswith("/rss/tin-moi-nhat.rss") or extra["feed_url"].endswith(
-            "/thoi-su.rss"
-        )
+        assert extra["feed_url"].endswith("/rss/tin-moi-nhat.rss") or extra["feed_url"].endswith("/thoi-su.rss")
         assert extra["canonical_url"].endswith(f"/thoi-su/{story.slug}.html")
         assert "fallback" not in extra
 

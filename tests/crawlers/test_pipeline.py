@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 
 from crawlers.items import ArticleItem
 from crawlers.pipelines import WarehousePipeline, to_document
-from crawlers.rawpages import RAW_PAGES_MIGRATION, RawPage, write_raw_pages
+from crawlers.rawpages import RawPage, write_raw_pages
 from crawlers.registry import Feed, Source
 from tests.crawlers.sites import STORIES
 from warehouse.db import open_reader, open_writer
@@ -46,9 +46,7 @@ def _item(i: int, **changes: object) -> ArticleItem:
 
 
 def _pipeline(db: Path, batch: int = 2) -> WarehousePipeline:
-    crawler = get_crawler(
-        settings_dict={"RADAR_DB": str(db), "RADAR_BATCH_SIZE": batch, "RADAR_SOURCES": [SOURCE]}
-    )
+    crawler = get_crawler(settings_dict={"RADAR_DB": str(db), "RADAR_BATCH_SIZE": batch, "RADAR_SOURCES": [SOURCE]})
     return WarehousePipeline.from_crawler(crawler)
 
 
@@ -115,14 +113,12 @@ def test_without_a_warehouse_the_pipeline_switches_itself_off() -> None:
         WarehousePipeline.from_crawler(get_crawler())
 
 
-def test_raw_pages_wait_for_their_table(db_path: Path) -> None:
-    page = RawPage.of(
-        "x", "https://bao.example.vn/a.html", datetime(2026, 3, 5, tzinfo=UTC), 200, "text/html", b"<p>"
-    )
+def test_raw_pages_are_written_with_their_documents(db_path: Path) -> None:
+    page = RawPage.of("x", "https://bao.example.vn/a.html", datetime(2026, 3, 5, tzinfo=UTC), 200, "text/html", b"<p>")
     pipe = _pipeline(db_path, batch=1)
     pipe.process_item(_item(0, raw=page))
     assert _count(db_path) == 1 and pipe.raw_buffer == []
+    with open_reader(db_path) as con:
+        assert con.execute("SELECT document_id, body_bytes FROM raw_pages").fetchall() == [("x", 3)]
     with open_writer(db_path) as con:
-        assert write_raw_pages(con, [page]) == 0  # no table: nothing written, nothing broken
-        con.execute(RAW_PAGES_MIGRATION[1])
-        assert write_raw_pages(con, [page, page]) == 1 and write_raw_pages(con, [page]) == 0
+        assert write_raw_pages(con, [page, page]) == 0  # the first fetch of a page is the one kept

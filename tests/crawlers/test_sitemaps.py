@@ -11,7 +11,17 @@ import pytest
 from crawlers.feeds import FeedError
 from crawlers.run import run_crawl
 from crawlers.sitemaps import parse_sitemap, parse_w3c_date
-from tests.crawlers.sites import STORIES, VN, Route, bind, news_site, robots_route, serve, write_registry
+from tests.crawlers.sites import (
+    STORIES,
+    VN,
+    Route,
+    bind,
+    listing_html,
+    news_site,
+    robots_route,
+    serve,
+    write_registry,
+)
 from warehouse.db import open_reader
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -22,8 +32,7 @@ BASE = "https://bao.example.vn"
 def index_xml(children: list[tuple[str, str]]) -> str:
     """A sitemap index of (loc, lastmod) children."""
     body = "".join(
-        f"<sitemap><loc>{loc}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</sitemap>"
-        for loc, mod in children
+        f"<sitemap><loc>{loc}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</sitemap>" for loc, mod in children
     )
     return f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {NS}>{body}</sitemapindex>'
 
@@ -97,7 +106,7 @@ def test_entities_are_not_resolved() -> None:
     assert "root:" not in entry.title
 
 
-def test_crawl_of_a_sitemap_source(tmp_path: Path) -> None:
+def test_crawl_of_a_sitemap_source_and_a_listing_source(tmp_path: Path) -> None:
     routes = news_site(STORIES)
     old, new = STORIES[:2], STORIES[2:]
     routes["/robots.txt"] = robots_route("/rss/")
@@ -110,11 +119,17 @@ def test_crawl_of_a_sitemap_source(tmp_path: Path) -> None:
     for name, stories in (("news-2026-2", old), ("news-2026-3", new)):
         urls = [("{base}" + f"/thoi-su/{s.slug}.html", s.title, s.published.isoformat()) for s in stories]
         routes[f"/sitemaps/{name}.xml"] = Route(urlset_xml(urls).encode(), 200, xml_type)
-    with serve(routes) as site:
+    listing_routes = news_site(STORIES[:3])
+    listing_routes["/thoi-su"] = Route(listing_html(STORIES[:3]).encode(), 200, {"Content-Type": "text/html"})
+    with serve(routes) as site, serve(listing_routes) as other:
         bind(site)
+        bind(other)
         registry = write_registry(
             tmp_path / "sources.toml",
-            [{"name": "bao", "url": site.base, "connector": "sitemap", "feeds": [site.url("/sitemap.xml")]}],
+            [
+                {"name": "bao", "url": site.base, "connector": "sitemap", "feeds": [site.url("/sitemap.xml")]},
+                {"name": "bao-b", "url": other.base, "connector": "listing", "feeds": [other.url("/thoi-su")]},
+            ],
         )
         db = tmp_path / "radar.duckdb"
         stats = run_crawl(
@@ -124,8 +139,11 @@ def test_crawl_of_a_sitemap_source(tmp_path: Path) -> None:
             max_items_per_feed=5,
             overrides={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
         )
-    assert stats.new == len(STORIES) and stats.articles_extracted == len(STORIES) and stats.failed == 0
-    assert stats.feeds_ok == 3  # the index and its two children
+    assert stats.new == len(STORIES) + 3 and stats.articles_extracted == len(STORIES) + 3 and stats.failed == 0
+    assert stats.per_source["bao"]["feeds_ok"] == 3  # the index and its two children
+    assert other.count(f"/thoi-su/{STORIES[0].slug}.html") == 1  # linked three times, fetched once
     with open_reader(db) as con:
-        rows = dict(con.execute("SELECT title, published_at FROM documents").fetchall())
+        rows = dict(con.execute("SELECT title, published_at FROM documents WHERE source = 'bao'").fetchall())
+        listed = dict(con.execute("SELECT title, published_at FROM documents WHERE source = 'bao-b'").fetchall())
     assert rows == {s.title: s.published for s in STORIES}
+    assert listed == {s.title: s.published for s in STORIES[:3]}

@@ -53,11 +53,9 @@ def _entry(i: int) -> FeedEntry:
     return FeedEntry(link=_link(i), title=s.title, summary=s.lead, published_at=s.published)
 
 
-def test_start_requests_every_feed_and_sitemap_but_no_listing() -> None:
+def test_start_requests_every_feed_sitemap_and_listing_page() -> None:
     listing = Source("bao-x", "Báo X", "provincial-press", "listing", "https://x.example.vn", feeds=(FEED,))
-    sitemap = Source(
-        "bao-s", "Báo S", "provincial-press", "sitemap", BASE, feeds=(Feed(BASE + "/sitemap.xml"),)
-    )
+    sitemap = Source("bao-s", "Báo S", "provincial-press", "sitemap", BASE, feeds=(Feed(BASE + "/sitemap.xml"),))
     two = Source("bao-2", "Báo 2", "commercial-press", "rss", BASE, feeds=(FEED, Feed(f"{BASE}/rss/b.rss")))
     spider = FeedSpider.from_crawler(get_crawler(FeedSpider), sources=[SOURCE, listing, sitemap, two])
 
@@ -65,8 +63,11 @@ def test_start_requests_every_feed_and_sitemap_but_no_listing() -> None:
         return [r async for r in spider.start()]
 
     requests = asyncio.run(collect())
-    assert [r.url for r in requests] == [FEED.url, f"{BASE}/sitemap.xml", FEED.url, f"{BASE}/rss/b.rss"]
-    assert requests[1].callback == spider.parse_sitemap and requests[0].callback == spider.parse_feed
+    urls = [FEED.url, FEED.url, f"{BASE}/sitemap.xml", FEED.url, f"{BASE}/rss/b.rss"]
+    assert [r.url for r in requests] == urls
+    callbacks = [spider.parse_feed, spider.parse_listing, spider.parse_sitemap, spider.parse_feed, spider.parse_feed]
+    assert [r.callback for r in requests] == callbacks
+    assert all(r.meta["radar_role"] == "feed" for r in requests)
 
 
 def test_feed_yields_new_items_newest_first_up_to_the_limit() -> None:
@@ -113,9 +114,7 @@ def test_page_in_a_wrong_charset_header_is_still_read() -> None:
 def test_non_article_pages_fall_back_to_the_feed_entry() -> None:
     spider = _spider()
     pdf = Request(_link(2))
-    pdf_response = TextResponse(
-        _link(2), body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, request=pdf
-    )
+    pdf_response = TextResponse(_link(2), body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, request=pdf)
     (item,) = spider.parse_article(pdf_response, SOURCE, FEED, _entry(2), _link(2))
     assert item.fallback.startswith("not an HTML page") and item.text == STORIES[2].lead
     empty = HtmlResponse(_link(2), body=b"<html><body><p>Trang</p></body></html>")
@@ -126,9 +125,7 @@ def test_non_article_pages_fall_back_to_the_feed_entry() -> None:
 
 def test_failed_article_request_keeps_the_feed_entry() -> None:
     spider = _spider()
-    request = scrapy.Request(
-        _link(0), cb_kwargs={"source": SOURCE, "feed": FEED, "entry": _entry(0), "url": _link(0)}
-    )
+    request = scrapy.Request(_link(0), cb_kwargs={"source": SOURCE, "feed": FEED, "entry": _entry(0), "url": _link(0)})
     failure = Failure(HttpError(TextResponse(_link(0), status=503, request=request)))
     failure.request = request  # type: ignore[attr-defined]
     (item,) = spider.article_failed(failure)
@@ -139,9 +136,7 @@ def test_failed_article_request_keeps_the_feed_entry() -> None:
 def test_a_recent_entry_whose_page_timed_out_waits_for_the_next_crawl() -> None:
     spider = _spider()
     fresh = replace(_entry(0), published_at=datetime.now(UTC) - timedelta(hours=1))
-    request = scrapy.Request(
-        _link(0), cb_kwargs={"source": SOURCE, "feed": FEED, "entry": fresh, "url": _link(0)}
-    )
+    request = scrapy.Request(_link(0), cb_kwargs={"source": SOURCE, "feed": FEED, "entry": fresh, "url": _link(0)})
     failure = Failure(TimeoutError("took longer than 30 seconds"))
     failure.request = request  # type: ignore[attr-defined]
     assert list(spider.article_failed(failure)) == []
