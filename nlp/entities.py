@@ -27,7 +27,11 @@ class Place:
 
 @dataclass(frozen=True)
 class Agency:
-    """A central agency named in a text, with the topic slugs it answers for."""
+    """A state body named in a text, with the topic slugs it answers for.
+
+    level is "central" (ministries, central agencies) or "provincial" (a province's department,
+    police or people's committee; which province is for find_places to say).
+    """
 
     slug: str
     name: str
@@ -36,6 +40,7 @@ class Agency:
     topics: tuple[str, ...]
     start: int
     end: int
+    level: str = "central"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class _Entry:
     name: str
     former: str | None
     topics: tuple[str, ...] = ()
+    level: str = "central"
 
 
 # Old-style tone placement ("hoà", "thuỷ") and new style ("hòa", "thủy") both occur in the press;
@@ -176,7 +182,7 @@ def _agencies() -> tuple[re.Pattern[str], dict[str, _Entry], re.Pattern[str]]:
         topics = tuple(ag.get("topics", []))
         groups = [(ag, None), *((f, f["name"]) for f in ag.get("former", []))]
         for group, was in groups:
-            entry = _Entry(ag["slug"], ag["name"], was, topics)
+            entry = _Entry(ag["slug"], ag["name"], was, topics, ag.get("level", "central"))
             for alias in [group["name"], *group.get("aliases", [])]:
                 lookup[_key(alias)] = entry
                 names.append(alias)
@@ -189,7 +195,7 @@ def _agencies() -> tuple[re.Pattern[str], dict[str, _Entry], re.Pattern[str]]:
 
 
 def find_agencies(text: str) -> list[Agency]:
-    """Central agencies named in text, in order; a merged body maps to its successor (NFC spans)."""
+    """State bodies named in text, in order; a merged body maps to its successor (NFC spans)."""
     pattern, lookup, foreign_after = _agencies()
     text = unicodedata.normalize("NFC", text)
     folded = fold_tones(text)
@@ -199,5 +205,7 @@ def find_agencies(text: str) -> list[Agency]:
         if entry is None or foreign_after.match(folded, m.end()):
             continue
         matched = text[m.start() : m.end()]
-        out.append(Agency(entry.slug, entry.name, matched, entry.former, entry.topics, *m.span()))
+        out.append(
+            Agency(entry.slug, entry.name, matched, entry.former, entry.topics, *m.span(), entry.level)
+        )
     return out

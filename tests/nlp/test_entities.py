@@ -43,7 +43,10 @@ def test_every_new_unit_and_former_province_is_found_by_name() -> None:
 def test_former_province_maps_to_new_unit_and_keeps_its_name() -> None:
     (place,) = find_places("Mưa lớn kéo dài ở tỉnh Thái Bình cũ.")
     assert (place.slug, place.name, place.former, place.matched) == (
-        "hung-yen", "Hưng Yên", "Thái Bình", "Thái Bình",
+        "hung-yen",
+        "Hưng Yên",
+        "Thái Bình",
+        "Thái Bình",
     )
     text = "Bà Rịa – Vũng Tàu và Bình Dương nay thuộc TP.HCM."
     assert _slugs(text) == ["ho-chi-minh"] * 3
@@ -70,7 +73,10 @@ def test_no_match_inside_words_people_streets_or_ordinary_words() -> None:
 
 def test_tone_styles_and_capitals() -> None:
     assert _slugs("THANH HOÁ và Khánh Hoà, Hòa Bình, Hoà Bình") == [
-        "thanh-hoa", "khanh-hoa", "phu-tho", "phu-tho",
+        "thanh-hoa",
+        "khanh-hoa",
+        "phu-tho",
+        "phu-tho",
     ]
     assert fold_tones("thuỷ lợi, hoàng hôn") == "thủy lợi, hoàng hôn"
     assert len(fold_tones("Hoà Thuỷ")) == len("Hoà Thuỷ")
@@ -86,7 +92,11 @@ def test_agencies_new_names_abbreviations_and_former_ministries() -> None:
     text = "Bộ Y tế, Bộ GD&ĐT và bộ tài chính họp; Bộ GTVT cũ nay là một phần Bộ Xây dựng."
     found = find_agencies(text)
     assert [a.slug for a in found] == [
-        "bo-y-te", "bo-giao-duc-dao-tao", "bo-tai-chinh", "bo-xay-dung", "bo-xay-dung",
+        "bo-y-te",
+        "bo-giao-duc-dao-tao",
+        "bo-tai-chinh",
+        "bo-xay-dung",
+        "bo-xay-dung",
     ]
     assert found[3].former == "Bộ Giao thông vận tải"
     assert "giao-thong" in found[3].topics
@@ -96,9 +106,7 @@ def test_agencies_new_names_abbreviations_and_former_ministries() -> None:
 def test_agencies_skip_foreign_bodies_and_ambiguous_abbreviations() -> None:
     assert find_agencies("Bộ Quốc phòng Mỹ và Quốc hội Hàn Quốc lên tiếng.") == []
     assert find_agencies("BTC giải chạy đã hoàn tiền cho vận động viên.") == []
-    assert [a.slug for a in find_agencies("NHNN giữ nguyên lãi suất điều hành.")] == [
-        "ngan-hang-nha-nuoc"
-    ]
+    assert [a.slug for a in find_agencies("NHNN giữ nguyên lãi suất điều hành.")] == ["ngan-hang-nha-nuoc"]
 
 
 def test_fast_enough() -> None:
@@ -108,3 +116,14 @@ def test_fast_enough() -> None:
         find_places(text)
         find_agencies(text)
     assert time.perf_counter() - begin < 5
+
+
+def test_provincial_departments_carry_level_and_successor() -> None:
+    found = find_agencies("Sở GD-ĐT TP.HCM và Sở GTVT Hà Nội cũ họp với Bộ Y tế.")
+    assert [(a.slug, a.level) for a in found] == [
+        ("so-giao-duc-dao-tao", "provincial"),
+        ("so-xay-dung", "provincial"),
+        ("bo-y-te", "central"),
+    ]
+    assert found[1].former == "Sở Giao thông vận tải"
+    assert [p.slug for p in find_places("Sở GD-ĐT TP.HCM và Sở GTVT Hà Nội")] == ["ho-chi-minh", "ha-noi"]
