@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.legal import find_legal_refs
 
@@ -34,10 +36,14 @@ def _ids(text: str) -> list[str]:
         ("Văn bản viện dẫn 31/2024/QH15 ở phần căn cứ.", "luat-31-2024-qh15"),
         ("Triển khai Nghị quyết 68 của Bộ Chính trị.", "nq-68"),
         ("Theo Luật Đất đai, người sử dụng đất có quyền.", "luat-dat-dai"),
-        ("Vi phạm Luật Trật tự, an toàn giao thông đường bộ bị xử lý.",
-         "luat-trat-tu-an-toan-giao-thong-duong-bo"),
-        ("Luật Phòng, chống tác hại của rượu, bia 2019 cấm lái xe khi uống rượu.",
-         "luat-phong-chong-tac-hai-cua-ruou-bia-2019"),
+        (
+            "Vi phạm Luật Trật tự, an toàn giao thông đường bộ bị xử lý.",
+            "luat-trat-tu-an-toan-giao-thong-duong-bo",
+        ),
+        (
+            "Luật Phòng, chống tác hại của rượu, bia 2019 cấm lái xe khi uống rượu.",
+            "luat-phong-chong-tac-hai-cua-ruou-bia-2019",
+        ),
     ],
 )
 def test_reference_forms(text: str, ref_id: str) -> None:
@@ -71,3 +77,22 @@ def test_two_laws_in_one_phrase_stay_apart() -> None:
 )
 def test_no_false_hits(text: str) -> None:
     assert find_legal_refs(text) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789/.-:, +()", max_size=40))
+def test_numbers_and_separators_alone_never_match(text: str) -> None:
+    # Dates, times, phone numbers, scores and prices are all made of these characters.
+    assert find_legal_refs(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Nghị định 168/2024/NĐ-CP", "ngày 1/7/2025", "Luật Đất đai 2024", "và", "giá 12.500 đồng",
+    "Chỉ thị 07/CT-TTg", "tỷ số 3-1", "Nghị quyết 57-NQ/TW", ",", "theo",
+]), max_size=8))
+def test_spans_point_at_the_matched_text(words: list[str]) -> None:
+    text = " ".join(words)
+    refs = find_legal_refs(text)
+    assert all(text[r.start : r.end] == r.matched for r in refs)
+    assert len(refs) == sum(w[0].isupper() for w in words)
