@@ -49,15 +49,19 @@ _ISO_RE = re.compile(
 _DMY = r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/])"
 _HM = r"(?<!\d)(\d{1,2})[:hH](\d{2})(?::(\d{2}))?(?!\d)"
 _MERIDIEM = r"(?:\s*(AM|PM|SA|CH|sáng|trưa|chiều|tối|đêm)\b)?"
-_GMT = r"(?:\s*\(?\s*(?:GMT|UTC)\s*([+-]\s*\d{1,2})(?::?(\d{2}))?\s*\)?)?"
+_GMT = r"(?:\s*\(?\s*(GMT|UTC)\s*(?:([+-]\s*\d{1,2})(?::?(\d{2}))?)?\s*\)?)?"
 _DMY_HM_RE = re.compile(_DMY + r"\s*(?:,|-|\||lúc|vào|at)?\s*" + _HM + _MERIDIEM + _GMT, re.IGNORECASE)
 _HM_DMY_RE = re.compile(
     _HM + _MERIDIEM + r"\s*(?:,|-|\||ngày)?\s*(?:\w+\s*,\s*)?" + _DMY + _GMT, re.IGNORECASE
 )
 _DMY_ONLY_RE = re.compile(_DMY)
-_VI_LONG_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+năm\s+(\d{4})", re.I)
-_DMY_HM_NAMES = ("d", "mo", "y", "h", "mi", "s", "mer", "gh", "gm")
-_HM_DMY_NAMES = ("h", "mi", "s", "mer", "d", "mo", "y", "gh", "gm")
+_VI_LONG_DATE_RE = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*,?\s+(?:năm\s+)?(\d{4})", re.I)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_EN_MONTH_FIRST_RE = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2}),?\s+(\d{4})", re.I)
+_EN_DAY_FIRST_RE = re.compile(r"(?<![:\d])(\d{1,2})\s+" + _MONTH + r",?\s+(\d{4})", re.I)
+_DMY_HM_NAMES = ("d", "mo", "y", "h", "mi", "s", "mer", "gmt", "gh", "gm")
+_HM_DMY_NAMES = ("h", "mi", "s", "mer", "d", "mo", "y", "gmt", "gh", "gm")
 _AFTERNOON = {"pm", "ch", "chiều", "tối", "đêm"}
 
 # Where a headline is shown: heading tags, or any element whose class says "title".
@@ -145,13 +149,21 @@ def _build(parts: dict[str, str | None], default_tz: timezone) -> datetime | Non
         hour = 0
     if not _valid(year, month, day, hour, minute, second):
         return None
-    tz = _tz(parts["gh"], parts["gm"], default_tz)
+    # "GMT" alone is UTC; "GMT+7" carries its offset; no marker means the page's local time.
+    tz = _tz(parts["gh"], parts["gm"], UTC if parts["gmt"] else default_tz)
     return datetime(year, month, day, hour, minute, second, tzinfo=tz)
 
 
 def _spell_out_long_dates(text: str) -> str:
-    """Rewrite "ngày 7 tháng 3 năm 2026" as "7/3/2026" so that the day-first patterns read it."""
-    return _VI_LONG_DATE_RE.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", text)
+    """Rewrite "ngày 7 tháng 3 năm 2026" and "March 7, 2026" as "7/3/2026" for the day-first patterns."""
+    text = _VI_LONG_DATE_RE.sub(lambda m: f"{m.group(1)}/{m.group(2)}/{m.group(3)}", text)
+    text = _EN_MONTH_FIRST_RE.sub(lambda m: _dmy(m.group(2), m.group(1), m.group(3)), text)
+    return _EN_DAY_FIRST_RE.sub(lambda m: _dmy(m.group(1), m.group(2), m.group(3)), text)
+
+
+def _dmy(day: str, month_name: str, year: str) -> str:
+    """ "7", "March", "2026" as "7/3/2026"."""
+    return f"{day}/{_MONTHS.index(month_name.lower()[:3]) + 1}/{year}"
 
 
 def shown_times(text: str, default_tz: timezone = VIETNAM_TZ) -> Iterator[tuple[int, int, datetime]]:

@@ -467,14 +467,18 @@ def _prune(tree: lxml_html.HtmlElement) -> None:
             el.drop_tree()
 
 
+# Where a sapo lives: class names in Vietnamese CMSs (sapo, chapeau, tóm tắt, mô tả) and elsewhere.
 _SAPO_XPATH = (
     "//*[contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'sapo')"
     " or contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'chapeau')"
+    " or contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'chappeau')"
     " or contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'lead')"
-    " or contains(translate(@class,'DESCRIPTON','descripton'),'description')"
-    " or contains(translate(@class,'SUMARY','sumary'),'summary')"
+    " or contains(translate(@class,'DESC','desc'),'desc') or contains(@class,'tomtat') or contains(@class,'mota')"
+    " or contains(translate(@class,'SUMARY','sumary'),'summary') or contains(@class,'excerpt')"
+    " or contains(@class,'intro') or contains(@class,'abstract')"
     " or @itemprop='description' or contains(@id,'sapo') or contains(@id,'Lead')][not(self::meta)]"
 )
+_STRONG_SAPO = ("sapo", "chapeau", "chappeau", "tomtat")
 # "(Dân trí) - ", "TTO - ", "Chinhphu.vn: "; written without overlapping parts so it runs in linear time.
 _SOURCE_PREFIX = re.compile(r"(?:\([^()]{1,30}\)|[^\W\d][^()\-–—:]{0,29})\s*[-–—:]\s*")
 
@@ -524,19 +528,17 @@ def _lead(tree: lxml_html.HtmlElement, text: str, descriptions: list[str]) -> st
         if key[:80] in body_key or bare[:80] in body_key:
             return None  # already there
         classes = ((el.get("class") or "") + (el.get("id") or "")).lower()
-        strong = "sapo" in classes or "chapeau" in classes
+        strong = any(name in classes for name in _STRONG_SAPO)
         if strong or any(key.startswith(d) or bare.startswith(d) for d in desc_keys):
             return lead
     return None
 
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»]\s*$")
-# Credit lines ending a story: "Theo Nhịp sống thị trường", "Nguồn: Đại Đoàn kết", "Hà Thu (tổng hợp)".
-_CREDIT = re.compile(
-    r"^\(?((theo|nguồn|source|ảnh|video|clip|bài|tin|bài và ảnh|nhóm phóng viên|pv|ctv)\b.{0,70}"
-    r"|[\w .&,/-]{2,50}(\((tổng hợp|theo [^)]{1,40}|lược dịch|dịch|ghi|thực hiện)\))?)$",
-    re.IGNORECASE,
-)
+# Closing lines that credit a source or a picture, not the writer: "Theo Nhịp sống thị trường",
+# "(Nguồn: Đại Đoàn kết)", "Ảnh: Ngọc Thành".
+_SOURCE_CREDIT = re.compile(r"^\(?\s*(theo|nguồn|source|ảnh|video|clip|đồ họa)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^([-•+*–]|\d+[.)])\s")
 # Signatures made of initials: "H.V.", "K.Miên", "T.L."
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.\s?){1,3}(?:[A-ZĐ]\w*\.?)?$")
 _TEASER = re.compile(r"(\.\.\.|…)\s*$")
@@ -628,6 +630,27 @@ def _is_meta_line(line: str) -> bool:
     return stamped and len(line) < 90 and not _SENTENCE_END.search(line)
 
 
+def _closing_line(line: str) -> tuple[bool, str | None]:
+    """Whether a story's last line is a credit or page debris rather than prose; and the byline it names.
+
+    "Hà Thu (tổng hợp)", "K. Miên", "Bài và ảnh: Minh Anh" name the writer; "Theo VnExpress" names a
+    source; a phone number, a hashtag row or a short unpunctuated label is debris. A list item or a
+    sentence is the story.
+    """
+    if len(line) > 90 or _LIST_ITEM.match(line):
+        return False, None
+    if _SOURCE_CREDIT.match(line):
+        return len(line) <= 70, None
+    if not re.search(r"[^\W\d_]", line) or all(w.startswith("#") for w in line.split()):
+        return True, None
+    name = _CREDIT_PREFIX.sub("", re.sub(r"\s*\((tổng hợp|theo [^)]*|lược dịch|dịch|ghi|thực hiện)\)$", "", line))
+    name = name.strip(" .") if _INITIALS.match(name) else name.strip()
+    if _INITIALS.match(line) or (not _SENTENCE_END.search(line) and _looks_like_names(name)):
+        return True, name or None
+    # A short unpunctuated tail ("Nhịp sống thị trường", a box heading, the headline again) is debris.
+    return not _SENTENCE_END.search(line) and len(line) <= 60, None
+
+
 def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[str], str | None]:
     """Body paragraphs without the repeated title, link lists and trailing credit lines; and the byline."""
     out: list[str] = []
@@ -638,9 +661,10 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
             linked = _is_link_line(cell, anchors) and (len(out) >= 2 or len(cell) < 100 or cell[:1] in ">»")
             if cell and not _NAV_LINE.match(cell) and not linked:
                 out.append(cell)
-    # What follows "Ý kiến bạn đọc", "Tin cùng chuyên mục" … is not the story.
+    # What follows a "Ý kiến bạn đọc" / "Tin cùng chuyên mục" heading is not the story; an inline
+    # "Xem thêm: <headline>" is a longer line and only drops itself (as a link line, above).
     for i, line in enumerate(out):
-        if i >= 2 and i >= len(out) * 0.3 and _END_MARKER.search(line):
+        if i >= 2 and i >= len(out) * 0.3 and _END_MARKER.search(line) and (len(line) <= 40 or "ý kiến" in line):
             out = out[:i]
             break
     title_key = _key(title)
@@ -659,19 +683,13 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
     while len(out) > 2 and _TEASER.search(out[-1]) and _TEASER.search(out[-2]):
         out = out[:-2]  # teasers of other stories ("… nhất là...")
 
-    def closing(line: str) -> bool:
-        return len(line) <= 90 and (not _SENTENCE_END.search(line) or bool(_INITIALS.match(line)))
-
     byline: str | None = None
-    while len(out) > 1 and closing(out[-1]):
-        last = out.pop()
-        credit = bool(_CREDIT.match(last) or _INITIALS.match(last))
-        if credit and byline is None and not re.match(r"^\(?(theo|nguồn|source)\b", last, re.I):
-            name = _CREDIT_PREFIX.sub("", re.sub(r"\s*\(.*\)$", "", last))
-            byline = name if _looks_like_names(name) else None
-        if not credit and len(last) > 60:
-            out.append(last)  # a real closing line without a full stop
+    while len(out) > 1:
+        verdict, name = _closing_line(out[-1])
+        if not verdict:
             break
+        out.pop()
+        byline = byline or name
     return out, byline
 
 

@@ -24,10 +24,10 @@ from pipelines.errors import UserError
 from tests.crawlers.test_extract_golden import to_windows_1258
 
 PAGES = Path(__file__).parent / "golden" / "pages"
+URL = "https://example.vn/a-1.html"
 ICT = timezone(timedelta(hours=7))
 PARAGRAPHS = "".join(
-    f"<p>Đoạn {i}: Bộ Lao động cho biết chính sách mới về bảo hiểm xã hội "
-    "áp dụng cho người lao động tự do.</p>"
+    f"<p>Đoạn {i}: Bộ Lao động cho biết chính sách mới về bảo hiểm xã hội áp dụng cho người lao động tự do.</p>"
     for i in range(1, 8)
 )
 
@@ -91,6 +91,9 @@ def _published(html: str) -> str:
         ("2012-12-23T14:02+07:00", "2012-12-23T14:02:00+07:00"),
         ("2026/03/07 08:01", "2026-03-07T08:01:00+07:00"),
         ("Cập nhật lúc 10:15 ngày 07 tháng 3, năm 2026", "2026-03-07T10:15:00+07:00"),
+        ("7 tháng 3, 2026 | 08:01", "2026-03-07T08:01:00+07:00"),
+        ("Published 08:30 March 7, 2026", "2026-03-07T08:30:00+07:00"),
+        ("Sat, 07 Mar 2026 01:05:00 GMT", "2026-03-07T01:05:00+00:00"),
     ],
 )
 def test_parse_shown_times(shown: str, expected: str) -> None:
@@ -268,6 +271,30 @@ def test_trailing_source_and_byline_lines_are_removed() -> None:
     assert art is not None and "tổng hợp" not in art.text and art.author == "Lan Anh"
 
 
+def test_closing_bullet_list_is_kept() -> None:
+    items = "".join(f"<p>- Tỉnh số {i} được hỗ trợ</p>" for i in range(1, 4))
+    art = extract_article(_page(body=PARAGRAPHS + "<p>Danh sách các tỉnh được hỗ trợ gồm:</p>" + items), URL)
+    assert art is not None and art.text.endswith("- Tỉnh số 3 được hỗ trợ")
+
+
+def test_inline_see_also_does_not_cut_the_story() -> None:
+    link = "<p>Xem thêm: <a href='/gia-vang-hom-nay-1.html'>Giá vàng hôm nay tăng mạnh phiên thứ ba liên tiếp</a></p>"
+    body = PARAGRAPHS[: len(PARAGRAPHS) // 2] + link + PARAGRAPHS[len(PARAGRAPHS) // 2 :]
+    art = extract_article(_page(body=body), URL)
+    assert art is not None and "Đoạn 7:" in art.text and "Xem thêm" not in art.text
+
+
+def test_lead_outside_the_story_container_is_recovered() -> None:
+    title = "Tiêu đề bài viết về bảo hiểm xã hội"
+    lead = "LĐO - Bộ Lao động vừa công bố dự thảo sửa đổi chế độ thai sản cho lao động tự do."
+    html = (
+        f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+        f"<div class='chappeau'>{lead}</div><article>{PARAGRAPHS}</article></body></html>"
+    )
+    art = extract_article(html, URL)
+    assert art is not None and art.text.startswith(lead)
+
+
 def test_parenthesised_source_line_is_removed() -> None:
     art = extract_article(_page(body=PARAGRAPHS + "<p>(Theo VnExpress)</p>"), "https://example.vn/a-1.html")
     assert art is not None and "VnExpress" not in art.text and art.text.endswith("người lao động tự do.")
@@ -352,9 +379,7 @@ def local_site() -> Iterator[str]:
 def test_cli_extract_file(tmp_path: Path) -> None:
     page = tmp_path / "bai.html"
     page.write_bytes((PAGES / "tuoitre_like.html").read_bytes())
-    result = CliRunner().invoke(
-        app, ["crawl", "extract", str(page), "--url", "https://tuoitre-like.test/x.htm"]
-    )
+    result = CliRunner().invoke(app, ["crawl", "extract", str(page), "--url", "https://tuoitre-like.test/x.htm"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["url"] == "https://tuoitre-like.test/x.htm"
