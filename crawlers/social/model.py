@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,10 +37,11 @@ class Post:
 
 @dataclass(frozen=True)
 class Skip:
-    """An item not stored: deleted, private, empty… If it was stored before, it is marked deleted."""
+    """An item not stored, with the reason; if `gone` and it was stored before, it is marked deleted."""
 
     url: str
     reason: str
+    gone: bool = True
 
 
 def headline(text: str) -> str:
@@ -49,6 +51,14 @@ def headline(text: str) -> str:
         return first
     cut = first[:TITLE_CHARS].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+def guess_lang(text: str) -> str:
+    """'vi' when the text has letters only Vietnamese uses, else 'und' (unaccented Vietnamese looks like English)."""
+    return "vi" if _VIETNAMESE.search(text) else "und"
 
 
 def nfc(text: str) -> str:

@@ -81,9 +81,10 @@ def run_source(
     stats = RunStats(source.name)
     posts: list[Post] = []
     skips: dict[str, str] = {}
+    counted: list[str] = []
 
     def flush() -> None:
-        if not posts and not skips:
+        if not posts and not skips and not counted:
             return
         fetched = datetime.now(UTC)
         docs = [to_document(p, source.name, source.connector, pseudonymize(source.connector, p.author_id), fetched)
@@ -100,17 +101,22 @@ def run_source(
         stats.deleted += len(deleted)
         # Skips of items never stored are only counted; their reasons tell the operator what was left out.
         stats.skipped.update(reason for doc_id, reason in skips.items() if doc_id not in deleted)
+        stats.skipped.update(counted)
         posts.clear()
         skips.clear()
+        counted.clear()
 
     try:
         for item in collect(source, context):
             if isinstance(item, Skip):
                 LOGGER.info("skipped %s: %s", item.url, item.reason)
-                skips[document_id(item.url)] = item.reason
+                if item.gone:
+                    skips[document_id(item.url)] = item.reason
+                else:
+                    counted.append(item.reason)
             else:
                 posts.append(item)
-            if len(posts) + len(skips) >= BATCH:
+            if len(posts) + len(skips) + len(counted) >= BATCH:
                 flush()
     finally:
         stats.requests = context.http.requests

@@ -53,12 +53,12 @@ def parse_page(html: str, channel: str) -> ChannelPage:
         page.ids.add(int(number))
         url = f"{PUBLIC_BASE}/{name or channel}/{number}"
         if "service_message" in message.attrib.get("class", ""):
-            page.skips.append(Skip(url, "service message"))
+            page.skips.append(Skip(url, "service message", gone=False))
             continue
         text_node = message.css(".js-message_text, .tgme_widget_message_text")
         text = block_text(text_node[0]) if text_node else ""
         if not text:
-            page.skips.append(Skip(url, "no text (media only)"))
+            page.skips.append(Skip(url, "no text (media only)", gone=False))
             continue
         engagement: dict[str, int] = {}
         views = parse_count(message.css(".tgme_widget_message_views::text").get())

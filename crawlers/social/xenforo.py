@@ -106,7 +106,7 @@ def parse_thread(html: str, thread: str) -> ThreadPage:
         quoted = [m.group(1) for m in (_POST.search(q.attrib.get("data-source", "")) for q in body.css(QUOTES)) if m]
         text = block_text(body[0], drop=QUOTES)
         if not text:
-            page.skips.append(Skip(url, "no text (quote or media only)"))
+            page.skips.append(Skip(url, "no text (quote or media only)", gone=False))
             continue
         user = message.css(".message-name .username, .message-userDetails .username")
         author = user.attrib.get("data-user-id") if user else None
