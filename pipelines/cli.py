@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from pipelines.cli_crawl import crawl_app, sources_app
 from pipelines.cli_nlp import nlp_app
+from pipelines.cli_social import social_app
 from pipelines.cli_trends import trends_app
 from pipelines.errors import UserError
 from pipelines.settings import Settings, load_settings
@@ -27,6 +28,7 @@ app.add_typer(crawl_app, name="crawl")
 app.add_typer(sources_app, name="sources")
 app.add_typer(nlp_app, name="nlp")
 app.add_typer(trends_app, name="trends")
+app.add_typer(social_app, name="social")
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default data/radar.duckdb, or RADAR_DB).")]
 
