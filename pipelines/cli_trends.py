@@ -150,3 +150,68 @@ def score(
         table.to_csv(sys.stdout, index=False)
     else:
         table.to_csv(output, index=False)
+
+
+class EmergingFormat(StrEnum):
+    """Output formats of `radar trends emerging`."""
+
+    table = "table"
+    json = "json"
+
+
+def _parse_at(value: str | None, db: Path) -> pd.Timestamp:
+    """--at as a tz-aware instant (naive values are Vietnam time); the newest document time when absent."""
+    from pipelines.narratives.query import newest_time
+
+    if value is None:
+        newest = newest_time(db)
+        if newest is None:
+            raise UserError("no document has been placed in a narrative yet: run 'radar process' first")
+        return newest
+    try:
+        at = pd.Timestamp(value)
+    except ValueError:
+        raise UserError(f"--at must be an ISO 8601 time such as 2025-10-01T12:00+07:00, not {value!r}") from None
+    return at.tz_localize("Asia/Ho_Chi_Minh") if at.tzinfo is None else at
+
+
+@trends_app.command("emerging")
+def emerging_cmd(
+    at: Annotated[str | None, typer.Option("--at", help="Time to rank at (ISO 8601); default: newest document.")]
+    = None,
+    window: Annotated[str, typer.Option("--window", help="Recent window whose growth is scored, e.g. 24h.")] = "24h",
+    top: Annotated[int, typer.Option("--top", min=1, help="How many narratives to list.")] = 20,
+    negative: Annotated[bool, typer.Option("--negative", help="Rank by the emerging-negative score.")] = False,
+    fmt: Annotated[EmergingFormat, typer.Option("--format", help="table or json (one object a line).")]
+    = EmergingFormat.table,
+    db: Annotated[Path | None, typer.Option("--db", help="Warehouse file (default data/radar.duckdb, or RADAR_DB).")]
+    = None,
+) -> None:
+    """Narratives emerging at a time: growth x spread (x negativity with --negative), with evidence."""
+    import json
+
+    from pipelines.narratives.emerging import EmergingConfig
+    from pipelines.narratives.query import emerging
+    from pipelines.settings import load_settings
+
+    path = load_settings(db=db).db
+    try:
+        config = EmergingConfig(window=window)
+    except ValueError as exc:
+        raise UserError(f"--window: {exc}") from None
+    when = _parse_at(at, path)
+    ranked = emerging(path, when, config, negative=negative, top=top)
+    if fmt is EmergingFormat.json:
+        for rank, record in enumerate(ranked.to_dict(orient="records"), start=1):
+            record["first_seen"] = pd.Timestamp(record["first_seen"]).isoformat()
+            print(json.dumps({"rank": rank, "at": when.isoformat(), **record}, ensure_ascii=False, default=str))
+        return
+    print(f"emerging narratives at {when.isoformat()} (window {window}{', negative' if negative else ''})")
+    if ranked.empty:
+        print("(none)")
+    for rank, row in enumerate(ranked.itertuples(index=False), start=1):
+        print(f"{rank:>2}. {row.score:.2f}  {row.label}")
+        print(f"    terms: {', '.join(row.key_terms)} | growth {row.growth:.2f}, negative {row.negativity:.0%}, "
+              f"sources {', '.join(row.sources)}")
+        print(f"    {row.explanation}")
+        print(f"    documents: {' '.join(row.document_ids)}")

@@ -1,0 +1,45 @@
+"""Warehouse reads for the emerging score: narrative members around a time, and overall volumes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.narratives.emerging import EmergingConfig, score_narratives
+from warehouse.db import TIMEZONE, open_reader
+
+_TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
+MEMBERS_SQL = f"""
+    SELECT m.narrative_id, d.id AS document_id, d.title, d.source, d.kind, {_TIME} AS time, a.sentiment, a.topic,
+           m.places, m.legal_refs, m.key_terms, m.duplicate_of
+    FROM narrative_members m JOIN documents d ON d.id = m.document_id
+    LEFT JOIN annotations a ON a.document_id = d.id
+    WHERE m.narrative_id IN (
+        SELECT m2.narrative_id FROM narrative_members m2 JOIN documents d ON d.id = m2.document_id
+        WHERE {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ)
+      AND {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ
+"""
+COUNT_SQL = f"SELECT count(*) FROM documents d WHERE {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ"
+
+
+def newest_time(db: Path) -> pd.Timestamp | None:
+    """Time of the newest document placed in a narrative (the default 'now' of historical data)."""
+    with open_reader(db) as con:
+        value = con.execute(
+            f"SELECT max({_TIME}) FROM documents d JOIN narrative_members m ON m.document_id = d.id").fetchone()
+    return pd.Timestamp(value[0]) if value and value[0] is not None else None
+
+
+def emerging(db: Path, at: pd.Timestamp, config: EmergingConfig = EmergingConfig(), *,  # noqa: B008
+             negative: bool = False, top: int = 20) -> pd.DataFrame:
+    """Ranked emerging narratives at `at`, read from the warehouse (one short read-only connection)."""
+    window, lookback = pd.Timedelta(config.window), pd.Timedelta(config.lookback)
+    start, past_start = at - window, at - window - lookback
+    with open_reader(db) as con:
+        members = con.execute(MEMBERS_SQL, [start, at, past_start, at]).df()
+        recent = con.execute(COUNT_SQL, [start, at]).fetchone()
+        past = con.execute(COUNT_SQL, [past_start, start]).fetchone()
+    members["time"] = pd.to_datetime(members["time"], utc=True).dt.tz_convert(TIMEZONE)
+    return score_narratives(members, at.tz_convert(TIMEZONE), int(recent[0]) if recent else 0,
+                            int(past[0]) if past else 0, config, negative=negative, top=top)
