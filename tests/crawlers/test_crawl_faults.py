@@ -35,33 +35,7 @@ FEED = "/rss/tin-moi-nhat.rss"
 
 
 def _registry(tmp_path: Path, site: Site) -> Path:
-    return write_registry(
-        tmp_path / "sources.toml", [{"name": "bao", "url": site.base, "feeds": [site.url(FEED)]}]
-    )
-
-
-def test_unchanged_feed_costs_one_304(tmp_path: Path) -> None:
-    routes = news_site(STORIES[:2])
-    feed = routes[FEED]
-    feed.headers["ETag"] = '"v1"'
-    feed.headers["Last-Modified"] = "Thu, 05 Mar 2026 04:00:00 GMT"
-    feed.dynamic = lambda headers: (
-        Route(b"", 304, {"ETag": '"v1"'}) if headers.get("if-none-match") == '"v1"' else None
-    )
-    with serve(routes) as site:
-        bind(site)
-        registry = _registry(tmp_path, site)
-        db = tmp_path / "radar.duckdb"
-        first = run_crawl(db, None, registry_path=registry, overrides=FAST)
-        second = run_crawl(db, None, registry_path=registry, overrides=FAST)
-    feed_requests = [h for h in site.request_headers if h["path"] == FEED]
-    assert len(feed_requests) == 2
-    assert "if-none-match" not in feed_requests[0]
-    assert feed_requests[1]["if-none-match"] == '"v1"'
-    assert feed_requests[1]["if-modified-since"] == "Thu, 05 Mar 2026 04:00:00 GMT"
-    assert first.new == 2 and first.feeds_unchanged == 0
-    assert second.new == 0 and second.feeds_unchanged == 1 and second.failed == 0
-    assert (tmp_path / "crawl-cache").is_dir()
+    return write_registry(tmp_path / "sources.toml", [{"name": "bao", "url": site.base, "feeds": [site.url(FEED)]}])
 
 
 def test_time_limit_stops_the_crawl(tmp_path: Path) -> None:
@@ -113,7 +87,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
     routes = news_site(STORIES)
     page = {s.slug: f"/thoi-su/{s.slug}.html" for s in STORIES}
     slow, truncated, charset, busy = (routes[page[s.slug]] for s in STORIES)
-    slow.delay = 5.0
+    slow.delay = 2.5
     truncated.headers["Content-Length"] = str(len(truncated.body) + 5000)
     charset.headers["Content-Type"] = "text/html; charset=iso-8859-1"
     busy.dynamic = _once_then(Route(b"busy", 503, {"Retry-After": "1"}))
@@ -128,7 +102,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
     routes["/rss/tin-moi-nhat-moi.rss"] = xml_route(rss_xml("Tin", items))
     routes["/vong-lap"] = Route(b"", 302, {"Location": "/vong-lap"})
     routes["/bao-tri"] = Route(b"maintenance", 503, {"Retry-After": "3600"})
-    overrides = {**FAST, "DOWNLOAD_TIMEOUT": 2, "RETRY_TIMES": 1, "REDIRECT_MAX_TIMES": 3}
+    overrides = {**FAST, "DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1, "REDIRECT_MAX_TIMES": 3}
     with serve(routes) as site:
         bind(site)
         db = tmp / "radar.duckdb"
@@ -212,9 +186,7 @@ def test_ctrl_c_stores_what_was_crawled(tmp_path: Path) -> None:
             f"overrides={{**{FAST!r}, 'CONCURRENT_REQUESTS': 1}})"
         )
         # Its own process group, like a terminal: Ctrl-C reaches the parent and the crawl child alike.
-        proc = subprocess.Popen(
-            [sys.executable, "-c", script], start_new_session=True, stderr=subprocess.PIPE
-        )
+        proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while not any(h.startswith("/thoi-su/") for h in site.hits) and time.monotonic() < deadline:
             time.sleep(0.1)

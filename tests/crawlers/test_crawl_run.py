@@ -63,6 +63,10 @@ def _good_routes() -> dict[str, Route]:
             ],
         )
     )
+    # The main feed carries validators and answers 304 when asked with them.
+    feed = routes["/rss/tin-moi-nhat.rss"]
+    feed.headers.update({"ETag": '"v1"', "Last-Modified": "Thu, 05 Mar 2026 04:00:00 GMT"})
+    feed.dynamic = lambda h: Route(b"", 304, {"ETag": '"v1"'}) if h.get("if-none-match") == '"v1"' else None
     return routes
 
 
@@ -175,6 +179,17 @@ def test_second_crawl_adds_nothing_and_fetches_no_page_again(world: World) -> No
         path = f"/thoi-su/{story.slug}.html"
         assert world.good.count(path) == world.hits_after_first[path] == 1
     assert world.good.count("/rss/tin-moi-nhat.rss") == 2
+
+
+def test_unchanged_feed_costs_one_304(world: World) -> None:
+    asked = [h for h in world.good.request_headers if h["path"] == "/rss/tin-moi-nhat.rss"]
+    assert "if-none-match" not in asked[0]
+    assert asked[1]["if-none-match"] == '"v1"'
+    assert asked[1]["if-modified-since"] == "Thu, 05 Mar 2026 04:00:00 GMT"
+    assert world.first.feeds_unchanged == 0
+    # Only the main feed has validators; the section feed without them is fetched in full again.
+    assert world.second.feeds_unchanged == 1 and world.second.per_source["good"]["feeds_ok"] == 2
+    assert (world.db.parent / "crawl-cache").is_dir()
 
 
 def test_user_agent_and_sources_table(world: World) -> None:
