@@ -26,6 +26,7 @@ class Post:
     thread_url: str | None = None
     author_id: str | None = None
     lang: str = "vi"
+    platform: str | None = None  # when not the connector's own, e.g. Facebook rows of an import
     engagement: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 

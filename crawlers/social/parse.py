@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from parsel import Selector
 
@@ -28,20 +28,20 @@ def parse_count(text: str | None) -> int | None:
     return int(round(float(number.replace(",", ".")) * _SCALE[suffix.lower()]))
 
 
-def parse_time(value: str | int | float | None) -> datetime | None:
-    """An ISO 8601 string (offset kept) or a Unix timestamp (UTC); None when absent or bad."""
+def parse_time(value: str | int | float | None, naive_tz: tzinfo = UTC) -> datetime | None:
+    """An ISO 8601 string (offset kept, `naive_tz` when it has none) or a Unix timestamp; None when bad."""
     if value is None or value == "":
         return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int | float) or (isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip())):
         return datetime.fromtimestamp(float(value), UTC)
     text = value.strip().replace("Z", "+00:00")
-    # XenForo writes offsets as +0700; fromisoformat wants +07:00 before Python 3.11 only, keep both safe.
+    # XenForo writes offsets as +0700: turn them into +07:00 so every ISO reader agrees.
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when if when.tzinfo else when.replace(tzinfo=naive_tz)
 
 
 def block_text(node: Selector, drop: str = "") -> str:

@@ -87,8 +87,8 @@ def run_source(
         if not posts and not skips and not counted:
             return
         fetched = datetime.now(UTC)
-        docs = [to_document(p, source.name, source.connector, pseudonymize(source.connector, p.author_id), fetched)
-                for p in posts]
+        docs = [to_document(p, source.name, p.platform or source.connector,
+                            pseudonymize(p.platform or source.connector, p.author_id), fetched) for p in posts]
         snapshots = [Snapshot(p.id, metric, context.now, int(value), source.name)
                      for p in posts for metric, value in p.engagement.items()]
         with open_writer(db, timeout=lock_timeout) as con:
