@@ -8,14 +8,14 @@ import streamlit as st
 
 from dashboard.config import db_path
 from dashboard.display import TOPIC_PAGE
-from dashboard.i18n import tr
+from dashboard.i18n import current_lang, tr
 from dashboard.widgets import guard, language_switch, sidebar_filters
 from warehouse.errors import WarehouseLocked, WarehouseMissing
 
 # Not "pages/": a folder of that name puts a fresh Streamlit session in its older pages-directory mode.
 VIEWS = Path(__file__).with_name("views")
 
-st.set_page_config(page_title="Policy Radar", page_icon="📡", layout="wide")
+st.set_page_config(page_title=tr("app_title", current_lang(st.session_state)), page_icon="📡", layout="wide")
 lang = language_switch()
 navigation = st.navigation(
     [

@@ -12,13 +12,15 @@ from warehouse import read
 ctx = page_context()
 start, end = ctx.window
 assert ctx.state.last is not None
+# "Now" for growth is the newest document, or the end of an earlier range the analyst looks back at.
+now = min(end, ctx.state.last)
 with ctx.reading():
     topics = ctx.topics()
     counts = fetch(ctx.db, read.overview_counts, start, end).iloc[0]
     by_source = source_volume(ctx)
     by_sentiment = fetch(ctx.db, read.volume, start, end, ctx.grain, "sentiment")
     top = fetch(ctx.db, read.top_topics, start, end, 10)
-    growth = fetch(ctx.db, read.topic_growth, ctx.state.last, 10)
+    growth = fetch(ctx.db, read.topic_growth, now, 10)
     alerts = fetch(ctx.db, read.recent_spikes, start, end, 10)
     best = fetch(ctx.db, read.top_spikes, start, end, 10)
 
@@ -60,7 +62,7 @@ with left:
         )
 with right:
     st.subheader(ctx.t("rising_topics"))
-    st.caption(ctx.t("growth_caption", time=display.format_time(ctx.state.last, ctx.lang)))
+    st.caption(ctx.t("growth_caption", time=display.format_time(now, ctx.lang)))
     table(display.growth_display(growth, ctx.lang, topics), ctx)
 
 left, right = st.columns(2)

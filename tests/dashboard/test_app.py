@@ -253,3 +253,13 @@ def test_topic_page_opens_the_topic_named_in_the_url(app: MakeApp, corpus_db: Pa
     assert at.selectbox(key="topic").value == "kinh-te"
     assert at.query_params["topic"] == "kinh-te"
     assert any("Xuất khẩu nông sản" in m for m in texts(at.markdown))
+
+
+def test_rising_topics_are_measured_at_the_end_of_an_earlier_range(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db)
+    end = (NEWEST - timedelta(days=3)).date()
+    at.date_input(key="date_range").set_value((end - timedelta(days=7), end)).run()
+    assert not at.exception
+    assert any(f"{end + timedelta(days=1):%d/%m/%Y} 00:00" in c for c in texts(at.caption))
+    growth_tables = [d.value for d in at.dataframe if "Mức tăng (lần)" in d.value.columns]
+    assert all(NAMES[SPIKE_TOPIC].vi not in set(g.iloc[:, 0]) for g in growth_tables)  # the burst came later
