@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,16 @@ from warehouse.write import upsert_sources, write_documents
 
 LOGGER = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 200
+HEALTH_KEYS = (
+    "feeds_ok",
+    "feeds_unchanged",
+    "feeds_failed",
+    "feeds_malformed",
+    "articles_extracted",
+    "articles_fallback",
+    "articles_failed",
+    "articles_deferred",
+)
 
 
 def to_document(item: ArticleItem) -> Document:
@@ -71,14 +82,26 @@ class WarehousePipeline:
 
     def open_spider(self) -> None:
         """Record the crawled sources in the `sources` table."""
+        self._record_sources()
+
+    def _record_sources(self, last_crawl: dict[str, dict[str, Any]] | None = None) -> None:
         if not self.sources:
             return
         try:
             with open_writer(self.db_path) as con:
-                upsert_sources(con, pd.DataFrame(sources_rows(self.sources)))
+                upsert_sources(con, pd.DataFrame(sources_rows(self.sources, last_crawl)))
         except (WarehouseError, duckdb.Error) as exc:
             # Not worth stopping the crawl for: the registry is written again at the next run.
             LOGGER.warning("sources not recorded in the warehouse: %s", exc)
+
+    def last_crawl(self) -> dict[str, dict[str, Any]]:
+        """Per source, what this crawl saw (feeds read or failed, pages extracted or not) and when."""
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        return {
+            s.name: {"at": at, **{k: int(stats.get(f"radar/{k}/{s.name}", 0)) for k in HEALTH_KEYS}}
+            for s in self.sources
+        }
 
     def process_item(self, item: Any) -> Any:
         """Queue one article; write the batch when it is full."""
@@ -114,8 +137,9 @@ class WarehousePipeline:
         self.raw_buffer = []
 
     def close_spider(self) -> None:
-        """Write what is left; documents that still cannot be written are counted as lost."""
+        """Write what is left (counting what cannot be written as lost), then each source's counts."""
         self.flush()
+        self._record_sources(self.last_crawl())
         if self.buffer:
             self._inc("lost", len(self.buffer))
             LOGGER.error("%d documents were not written", len(self.buffer))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,16 +165,23 @@ def select_sources(sources: Iterable[Source], names: Sequence[str] | None = None
     return [by_name[n] for n in dict.fromkeys(names)]
 
 
-def sources_rows(sources: Iterable[Source]) -> list[dict[str, Any]]:
-    """Rows in the shape of the `sources` table (config as JSON text)."""
-    return [
-        {
-            "name": s.name,
-            "kind": s.kind,
-            "connector": s.connector,
-            "url": s.url,
-            "status": s.status,
-            "config": json.dumps(s.config(), ensure_ascii=False),
-        }
-        for s in sources
-    ]
+def sources_rows(
+    sources: Iterable[Source], last_crawl: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Rows in the shape of the `sources` table (config as JSON text, with the last crawl's counts if given)."""
+    rows = []
+    for s in sources:
+        config = s.config()
+        if last_crawl and s.name in last_crawl:
+            config["last_crawl"] = dict(last_crawl[s.name])
+        rows.append(
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "connector": s.connector,
+                "url": s.url,
+                "status": s.status,
+                "config": json.dumps(config, ensure_ascii=False),
+            }
+        )
+    return rows

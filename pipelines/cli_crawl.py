@@ -74,9 +74,10 @@ def crawl_run(
         float | None, typer.Option("--minutes", min=0.1, help="Giới hạn thời gian / stop after M minutes.")
     ] = None,
     registry: RegistryOption = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Ghi log chi tiết / log every request.")
-    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Ghi log chi tiết / log every request.")] = False,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table: one line | json: every count, per source too")
+    ] = Format.table,
 ) -> None:
     """Thu thập các nguồn / Crawl sources' feeds and articles into the warehouse."""
     settings = load_settings(db=db)
@@ -92,7 +93,7 @@ def crawl_run(
         )
     except CrawlError as exc:
         raise UserError(str(exc)) from None
-    typer.echo(stats.summary())
+    typer.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) if fmt is Format.json else stats.summary())
 
 
 from pipelines.cli_extract import extract_cmd  # noqa: E402  (registered last: owned by the extraction module)

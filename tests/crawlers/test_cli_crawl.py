@@ -12,9 +12,7 @@ from pipelines.cli import main
 from tests.crawlers.sites import STORIES, bind, news_site, serve, write_registry
 
 
-def radar(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
+def radar(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """Run `radar ARGS` in this process (as the console script does); return exit code, stdout, stderr."""
     monkeypatch.setattr(sys, "argv", ["radar", *args])
     code = 0
@@ -26,17 +24,13 @@ def radar(
     return code, out, err
 
 
-def test_sources_list_table_and_json(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_sources_list_table_and_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = radar(capsys, monkeypatch, "sources", "list")
     assert code == 0
     header, *rows = out.splitlines()
     assert header.split() == ["name", "kind", "connector", "url", "status"]
     assert len(rows) >= 40 and rows[0].split()[0] == "vnexpress"
-    _, out, _ = radar(
-        capsys, monkeypatch, "sources", "list", "--kind", "government-portal", "--format", "json"
-    )
+    _, out, _ = radar(capsys, monkeypatch, "sources", "list", "--kind", "government-portal", "--format", "json")
     portals = json.loads(out)
     assert portals and {p["kind"] for p in portals} == {"government-portal"}
     assert set(portals[0]) == {"name", "kind", "connector", "url", "status"}
@@ -52,9 +46,7 @@ def test_bad_input_gives_one_line_and_exit_2(
     code, _, err = radar(capsys, monkeypatch, "sources", "list", "--registry", str(broken))
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "source #1 ('x'): display_name is required" in err
-    code, _, err = radar(
-        capsys, monkeypatch, "crawl", "run", "--source", "khong-co", "--db", str(tmp_path / "r.db")
-    )
+    code, _, err = radar(capsys, monkeypatch, "crawl", "run", "--source", "khong-co", "--db", str(tmp_path / "r.db"))
     assert code == 2 and "unknown source(s) khong-co" in err
 
 
@@ -78,6 +70,9 @@ def test_crawl_run_prints_counts(
             "5",
         )
         code, out, err = radar(capsys, monkeypatch, *args)
-    assert code == 0, err
-    assert out.startswith("mới/new: 1  trùng/duplicate: 0  lỗi/failed: 0")
-    assert "articles extracted 1" in out
+        assert code == 0, err
+        assert out.startswith("mới/new: 1  trùng/duplicate: 0  lỗi/failed: 0")
+        assert "articles extracted 1" in out
+        code, out, err = radar(capsys, monkeypatch, *args, "--format", "json")
+    stats = json.loads(out)
+    assert code == 0 and stats["new"] == 0 and stats["items_known"] == 1 and stats["feeds_ok"] == 1

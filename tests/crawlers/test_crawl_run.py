@@ -196,8 +196,13 @@ def test_user_agent_and_sources_table(world: World) -> None:
     agents = {h.get("user-agent") for h in world.good.request_headers}
     assert agents == {UA}
     with open_reader(world.db) as con:
-        names = {r[0] for r in con.execute("SELECT name FROM sources").fetchall()}
-    assert names == {"good", "broken", "malformed", "shy", "closed"}
+        configs = {r[0]: json.loads(r[1]) for r in con.execute("SELECT name, config FROM sources").fetchall()}
+    assert set(configs) == {"good", "broken", "malformed", "shy", "closed"}
+    # The last crawl's counts per source, for operators (the second crawl: nothing new, one 304).
+    assert configs["broken"]["last_crawl"]["feeds_failed"] == 1
+    assert configs["malformed"]["last_crawl"]["feeds_malformed"] == 1
+    assert configs["good"]["last_crawl"]["feeds_unchanged"] == 1
+    assert configs["good"]["feeds"][0]["category"] == "Tin mới"
 
 
 def test_raw_pages_are_kept_compressed_and_can_be_extracted_again(world: World) -> None:
