@@ -193,9 +193,7 @@ _CREDIT_PREFIX = re.compile(
     r"^((theo|by|tác giả|bài|tin|ảnh|bài và ảnh|tin và ảnh|tin, ảnh|bài, ảnh)\s*:?\s+)+", re.IGNORECASE
 )
 
-_BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or contains(@class,'author') or contains(@class,'byline')]"
-)
+_BYLINE_XPATH = "//*[@rel='author' or @itemprop='author' or contains(@class,'author') or contains(@class,'byline')]"
 
 
 def _author(
@@ -224,9 +222,7 @@ def _author(
     return None
 
 
-def _tags(
-    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], title: str
-) -> list[str]:
+def _tags(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], title: str) -> list[str]:
     """Article tags: article:tag, JSON-LD keywords, else news_keywords/keywords."""
     raw: list[str] = _meta(tree, "article:tag")
     if not raw:
@@ -377,9 +373,7 @@ def _strip_outlet(title: str, outlets: set[str]) -> str:
         title = title[: seps[-1].start()]
 
 
-def _title(
-    tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], fallback: str
-) -> str:
+def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets: set[str], fallback: str) -> str:
     """Headline: JSON-LD headline, a heading the <title> starts with, og:title, else <title>'s first part."""
     for obj in articles:
         for headline in _names(obj.get("headline")) + _names(obj.get("name")):
@@ -490,9 +484,7 @@ def _strip_source(text: str) -> str:
     return text[m.end() :] if m else text
 
 
-_OUTSIDE_STORY = (
-    "ancestor-or-self::a or ancestor::li or ancestor::nav or ancestor::header or ancestor::footer"
-)
+_OUTSIDE_STORY = "ancestor-or-self::a or ancestor::li or ancestor::nav or ancestor::header or ancestor::footer"
 
 
 def _lead_text(el: lxml_html.HtmlElement) -> str:
@@ -673,8 +665,10 @@ def _clean_lines(lines: list[str], title: str, anchors: set[str]) -> tuple[list[
         key = _key(line)
         if key == title_key or _is_dateline(line):
             return True
-        if title_key and title_key in key and len(line) <= len(title) + 60:
-            return True  # "Thứ năm, 20/12/2012, 10:18 GMT+7 <headline>"
+        if len(title_key) >= 10 and title_key in key:
+            # "Thứ năm, 20/12/2012, 10:18 GMT+7 <headline>": the headline plus a dateline or a kicker.
+            rest = key.replace(title_key, "", 1)
+            return len(rest) <= 12 or (len(rest) <= 40 and next(iter(shown_times(line)), None) is not None)
         return len(line) < 40 and not _SENTENCE_END.search(line)  # a kicker, an app banner
 
     while len(out) > 1 and preamble(out[0]):
@@ -726,6 +720,20 @@ def _article_evidence(
     return score
 
 
+def _jsonld_body(articles: list[dict[str, Any]]) -> list[str]:
+    """Paragraphs of a JSON-LD articleBody (plain text or HTML), for pages rendered by scripts."""
+    for obj in articles:
+        body = obj.get("articleBody")
+        if not isinstance(body, str) or not body.strip():
+            continue
+        body = unescape(body)
+        if "<" in body:
+            body = re.sub(r"(?i)<br\s*/?>|</(p|div|h\d|li)>", "\n", body)
+            body = lxml_html.fragment_fromstring(body, create_parent="div").text_content()
+        return [line for line in (" ".join(part.split()) for part in body.splitlines()) if line]
+    return []
+
+
 def extract_article(html: bytes | str, url: str, encoding: str | None = None) -> Article | None:
     """Extract the article of one page; None (with a logged reason) for a non-article or empty page.
 
@@ -761,15 +769,23 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
         include_tables=True,
         favor_recall=True,
     )
-    if not isinstance(doc, Document) or not (doc.text or "").strip():
+    found = doc if isinstance(doc, Document) else None
+    raw_lines = [" ".join(line.split()) for line in ((found.text if found else "") or "").splitlines()]
+    raw_lines = [line for line in raw_lines if line]
+    shipped = _jsonld_body(articles)
+    if sum(map(len, raw_lines)) < MIN_TEXT_CHARS <= sum(map(len, shipped)) or (
+        shipped and _key("".join(raw_lines)) == _key("".join(shipped))
+    ):
+        # The page draws the story with scripts and its JSON-LD carries the text (trafilatura may
+        # have read it there too, flattened into one paragraph).
+        raw_lines = shipped
+    if not raw_lines:
         LOGGER.info("no main text: %s", url)
         return None
     publishers = [n for obj in articles for n in _names(obj.get("publisher"))]
     outlets = _outlet_keys(url, tree, publishers)
-    title = _title(tree, articles, outlets, doc.title or "")
+    title = _title(tree, articles, outlets, (found.title if found else "") or "")
     anchors = _anchor_keys(tree)
-    raw_lines = [" ".join(line.split()) for line in (doc.text or "").splitlines()]
-    raw_lines = [line for line in raw_lines if line]
     if _looks_like_list(raw_lines, anchors) or _article_evidence(tree, objects, articles, title, url) < 1:
         LOGGER.info("list or home page, not an article: %s", url)
         return None

@@ -271,6 +271,18 @@ def test_trailing_source_and_byline_lines_are_removed() -> None:
     assert art is not None and "tổng hợp" not in art.text and art.author == "Lan Anh"
 
 
+def test_story_drawn_by_scripts_comes_from_json_ld() -> None:
+    body = "".join(f"<p>Đoạn {i}: Chính phủ điều chỉnh giá điện sinh hoạt từ tháng tới.</p>" for i in range(1, 8))
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Giá điện", "articleBody": body}, ensure_ascii=False)
+    html = (
+        f"<html><head><title>Giá điện</title><script type='application/ld+json'>{ld}</script></head>"
+        "<body><h1>Giá điện</h1><div id='app'></div><script>render()</script></body></html>"
+    )
+    art = extract_article(html, URL)
+    assert art is not None and art.text.startswith("Đoạn 1:") and art.text.endswith("từ tháng tới.")
+    assert art.text.count("\n") == 6
+
+
 def test_closing_bullet_list_is_kept() -> None:
     items = "".join(f"<p>- Tỉnh số {i} được hỗ trợ</p>" for i in range(1, 4))
     art = extract_article(_page(body=PARAGRAPHS + "<p>Danh sách các tỉnh được hỗ trợ gồm:</p>" + items), URL)
