@@ -107,9 +107,11 @@ def xml_route(text: str) -> Route:
     return Route(text.encode("utf-8"), 200, {"Content-Type": "application/rss+xml; charset=utf-8"})
 
 
-def robots_route(*disallow: str) -> Route:
-    """A robots.txt disallowing the given path prefixes for every agent."""
-    lines = ["User-agent: *", *(f"Disallow: {p}" for p in disallow), ""]
+def robots_route(*disallow: str, agent: str = "*") -> Route:
+    """A robots.txt disallowing the given path prefixes for one agent (others may go everywhere)."""
+    lines = [f"User-agent: {agent}", *(f"Disallow: {p}" for p in disallow), ""]
+    if agent != "*":
+        lines += ["User-agent: *", "Disallow: /khong-ai-vao/", ""]
     return Route("\n".join(lines).encode(), 200, {"Content-Type": "text/plain"})
 
 
