@@ -38,4 +38,3 @@ def listing_entries(response: Response, home_url: str, *, limit: int | None = No
             titles[link.url] = text
     entries = [FeedEntry(link=url, title=title, summary="", published_at=None) for url, title in titles.items()]
     return entries if limit is None else entries[: max(limit, 0)]
-

@@ -105,9 +105,7 @@ def parse_sitemap(body: bytes, url: str, *, limit: int | None = None, max_childr
         link = urljoin(url, loc) if loc else ""
         if not link or not _is_http(link):
             continue
-        published = parse_w3c_date(_text(node, "news", "publication_date")) or parse_w3c_date(
-            _text(node, "lastmod")
-        )
+        published = parse_w3c_date(_text(node, "news", "publication_date")) or parse_w3c_date(_text(node, "lastmod"))
         keywords = _text(node, "news", "keywords")
         entries.append(
             FeedEntry(

@@ -24,9 +24,7 @@ PAGES = ("vnexpress_article", "tuoitre_article", "dantri_article", "baochinhphu_
 @pytest.mark.shared
 def test_real_feed_and_pages(shared_dir: Path, tmp_path: Path) -> None:
     feed = (shared_dir / FEED).read_bytes()
-    links = sorted(
-        set(re.findall(rb"https?://[a-z.]*vnexpress\.net/[^\s<\"]+\.html", feed)), key=len, reverse=True
-    )
+    links = sorted(set(re.findall(rb"https?://[a-z.]*vnexpress\.net/[^\s<\"]+\.html", feed)), key=len, reverse=True)
     routes: dict[str, Route] = {
         "/robots.txt": Route(b"User-agent: *\nDisallow:\n", 200, {"Content-Type": "text/plain"})
     }

@@ -76,7 +76,4 @@ def test_unusable_bytes_raise_feed_error(body: bytes, reason: str) -> None:
 
 
 def test_html_to_text() -> None:
-    assert (
-        html_to_text('<a href="x"><img src="y"></a></br>Người dân &amp; doanh nghiệp')
-        == "Người dân & doanh nghiệp"
-    )
+    assert html_to_text('<a href="x"><img src="y"></a></br>Người dân &amp; doanh nghiệp') == "Người dân & doanh nghiệp"
