@@ -400,13 +400,10 @@ def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets:
 
 # --- text ---------------------------------------------------------------------------------------
 
-# Page furniture that is never the story; trafilatura misses some of it. Picture captions go too,
-# as trafilatura drops <figcaption> but not the caption blocks of many Vietnamese CMSs.
-_FURNITURE_XPATH = (
-    "//footer | //nav | //aside | //figcaption"
-    " | //*[contains(@class,'footer') or contains(@id,'footer')"
-    " or contains(translate(@class,'CAPTION','caption'),'caption')]"
-)
+# Page furniture that is never the story; trafilatura misses some of it.
+_FURNITURE_XPATH = "//footer | //nav | //aside | //*[contains(@class,'footer') or contains(@id,'footer')]"
+# Picture captions: trafilatura drops <figcaption> but not the caption blocks of many Vietnamese CMSs.
+_CAPTION_XPATH = "//figcaption | //*[contains(translate(@class,'CAPTION','caption'),'caption')]"
 # Boxes that sit inside or beside the story (related links, sharing, tags, ads); class names vary, so
 # they are removed only when they read like link lists (see _prune).
 _BOX_XPATH = (
@@ -451,12 +448,13 @@ def _prune(tree: lxml_html.HtmlElement) -> None:
     """Remove boilerplate blocks in place, but never one that holds the headline or most of the page."""
     _unwrap_layout_tables(tree)
     body_len = len(tree.text_content()) or 1
-    for xpath, must_be_links in ((_FURNITURE_XPATH, False), (_BOX_XPATH, True)):
+    for xpath, kind in ((_FURNITURE_XPATH, "furniture"), (_CAPTION_XPATH, "caption"), (_BOX_XPATH, "box")):
         for el in tree.xpath(xpath):
-            if el.getparent() is None or el.xpath(".//h1") or len(el.text_content()) > body_len / 2:
+            size = len(el.text_content())
+            if el.getparent() is None or el.xpath(".//h1") or size > body_len / 2:
                 continue
-            # A wrapper named "share-bar" or "comment-area" may still hold the story's prose.
-            if must_be_links and len(el.text_content()) > 300 and _link_density(el) < 0.3:
+            # A wrapper named "no-caption", "share-bar" or "comment-area" may still hold the story.
+            if kind == "caption" and size > 400 or kind == "box" and size > 300 and _link_density(el) < 0.3:
                 continue
             el.drop_tree()
 

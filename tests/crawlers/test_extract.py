@@ -320,6 +320,13 @@ def test_story_inside_a_share_named_wrapper_is_kept() -> None:
     assert art is not None and "Đoạn 1:" in art.text and "Đoạn 7:" in art.text and "Facebook" not in art.text
 
 
+def test_story_in_a_wrapper_named_no_caption_is_kept() -> None:
+    footer = "<footer>" + "Cơ quan chủ quản, địa chỉ, giấy phép và liên hệ quảng cáo. " * 30 + "</footer>"
+    body = f"<div class='content nocaption'>{PARAGRAPHS}</div>{footer}"
+    art = extract_article(_page(body=body), URL)
+    assert art is not None and "Đoạn 1:" in art.text and "Đoạn 7:" in art.text
+
+
 def test_paragraph_opening_with_a_linked_law_name_stays() -> None:
     link = "<a href='/van-ban/nghi-dinh-168-2024'>Nghị định 168/2024/NĐ-CP</a>"
     sentence = "quy định mức phạt mới với lỗi vượt đèn đỏ, áp dụng từ đầu năm 2025 trên cả nước."
