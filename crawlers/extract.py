@@ -400,8 +400,10 @@ def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets:
 
 # --- text ---------------------------------------------------------------------------------------
 
-# Page furniture that is never the story; trafilatura misses some of it.
-_FURNITURE_XPATH = "//footer | //nav | //aside | //*[contains(@class,'footer') or contains(@id,'footer')]"
+# Page furniture that is never the story (trafilatura misses some of it): semantic tags, and blocks
+# named "footer" (those only when footer-sized, as a class name may also sit on a story wrapper).
+_FURNITURE_XPATH = "//footer | //nav | //aside"
+_FOOTER_XPATH = "//*[contains(@class,'footer') or contains(@id,'footer')]"
 # Picture captions: trafilatura drops <figcaption> but not the caption blocks of many Vietnamese CMSs.
 _CAPTION_XPATH = "//figcaption | //*[contains(translate(@class,'CAPTION','caption'),'caption')]"
 # Boxes that sit inside or beside the story (related links, sharing, tags, ads); class names vary, so
@@ -448,14 +450,15 @@ def _prune(tree: lxml_html.HtmlElement) -> None:
     """Remove boilerplate blocks in place, but never one that holds the headline or most of the page."""
     _unwrap_layout_tables(tree)
     body_len = len(tree.text_content()) or 1
-    for xpath, kind in ((_FURNITURE_XPATH, "furniture"), (_CAPTION_XPATH, "caption"), (_BOX_XPATH, "box")):
+    # Largest block each kind may be when it is not a link list: beyond, it may hold the story.
+    groups = ((_FURNITURE_XPATH, body_len), (_FOOTER_XPATH, 1500), (_CAPTION_XPATH, 400), (_BOX_XPATH, 300))
+    for xpath, largest in groups:
         for el in tree.xpath(xpath):
             size = len(el.text_content())
             if el.getparent() is None or el.xpath(".//h1") or size > body_len / 2:
                 continue
-            # A wrapper named "no-caption", "share-bar" or "comment-area" may still hold the story.
-            if kind == "caption" and size > 400 or kind == "box" and size > 300 and _link_density(el) < 0.3:
-                continue
+            if size > largest and _link_density(el) < 0.3:
+                continue  # "no-caption", "share-bar", "footer-sticky" wrappers around the story
             el.drop_tree()
 
 
