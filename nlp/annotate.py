@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,14 @@ import scipy.sparse as sp
 
 from nlp.classifier import TextClassifier
 from nlp.features import FeatureSpec, featurize
-from nlp.normalize import normalize
-from nlp.segment import segment, word_count
+from nlp.parallel import default_workers, prepare_stream
+from nlp.segment import word_count
 
 MODELS_DIR = Path(__file__).with_name("models")
 TASKS = ("sentiment", "toxicity", "topic")
 _SHORT = {"sentiment": "sent", "toxicity": "tox", "topic": "topic"}
 CHUNK = 256
+PARALLEL_MIN = 1000
 KEYPHRASES = 5
 _PROBE = "Bộ Y_tế tại Hà_Nội theo Nghị_định 100/2019/NĐ-CP"
 log = logging.getLogger(__name__)
@@ -51,10 +53,15 @@ class Annotator:
     extractors: dict[str, Callable[..., Any]] = field(default_factory=dict)
     #: Version string of the model set, e.g. "sent-1.0+tox-1.0+topic-1.0".
     model_version: str = field(init=False, default="")
+    #: Processes that segment large batches (1: all in the calling process).
+    workers: int = 1
 
     @classmethod
-    def load(cls, models_dir: Path | None = None) -> Annotator:
-        """Load sentiment, toxicity and topic models from models_dir (default: the shipped ones)."""
+    def load(cls, models_dir: Path | None = None, workers: int | None = None) -> Annotator:
+        """Load sentiment, toxicity and topic models from models_dir (default: the shipped ones).
+
+        workers: processes used to segment large batches (default: the machine's cores, up to 4).
+        """
         base = Path(models_dir) if models_dir is not None else MODELS_DIR
         models = {task: TextClassifier.load(base / task) for task in TASKS}
         extractors = {
@@ -67,26 +74,27 @@ class Annotator:
             )
             if fn is not None
         }
-        return cls(models, extractors)
+        return cls(models, extractors, workers=default_workers() if workers is None else max(1, workers))
 
     def __post_init__(self) -> None:
         # A plain attribute (not a property) so that callers' protocols may declare it as a field.
         self.model_version = "+".join(f"{_SHORT[t]}-{self.models[t].version}" for t in TASKS)
 
-    def annotate(
-        self, texts: list[str], progress: Callable[[int], None] | None = None
-    ) -> list[dict[str, Any]]:
+    def annotate(self, texts: list[str], progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
         """One dict of annotations per text, in order; progress(n) after each chunk of n texts."""
+        texts = [t or "" for t in texts]
+        # Worker processes pay off only once their start-up is amortised over many texts.
+        workers = self.workers if len(texts) >= PARALLEL_MIN else 1
+        stream = prepare_stream(texts, workers)
         out: list[dict[str, Any]] = []
         for start in range(0, len(texts), CHUNK):
-            out.extend(self._chunk(texts[start : start + CHUNK]))
+            chunk = texts[start : start + CHUNK]
+            out.extend(self._chunk(chunk, list(islice(stream, len(chunk)))))
             if progress is not None:
-                progress(min(CHUNK, len(texts) - start))
+                progress(len(chunk))
         return out
 
-    def _chunk(self, texts: list[str]) -> list[dict[str, Any]]:
-        texts = [t or "" for t in texts]
-        segmented = [segment(normalize(t)) for t in texts]
+    def _chunk(self, texts: list[str], segmented: list[str]) -> list[dict[str, Any]]:
         features: dict[FeatureSpec, sp.csr_matrix] = {}
         probs: dict[str, np.ndarray] = {}
         for task, model in self.models.items():

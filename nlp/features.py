@@ -9,8 +9,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from nlp.normalize import normalize, strip_accents
-from nlp.segment import segment
+from nlp.normalize import strip_accents
+from nlp.segment import is_word, prepare
+
+__all__ = ["FeatureSpec", "featurize", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,6 @@ def _pair(value: Any) -> tuple[int, int] | None:
     return None if value is None else (int(value[0]), int(value[1]))
 
 
-def prepare(text: str) -> str:
-    """Normalised, segmented text: the one representation every model reads."""
-    return segment(normalize(text))
-
-
 def _hasher(spec: FeatureSpec, analyzer: str, ngrams: tuple[int, int]) -> HashingVectorizer:
     return HashingVectorizer(
         analyzer=analyzer,
@@ -67,7 +64,7 @@ def _hasher(spec: FeatureSpec, analyzer: str, ngrams: tuple[int, int]) -> Hashin
 
 def featurize(segmented: list[str], spec: FeatureSpec) -> sp.csr_matrix:
     """Raw n-gram counts of segmented texts (lower-cased; punctuation-only tokens dropped)."""
-    lowered = [" ".join(t for t in s.lower().split() if any(c.isalnum() for c in t)) for s in segmented]
+    lowered = [" ".join(t for t in s.lower().split() if is_word(t)) for s in segmented]
     blocks = [_hasher(spec, "word", spec.word_ngrams).transform(lowered)]
     if spec.plain_ngrams is not None or spec.char_ngrams is not None:
         plain = [strip_accents(s) for s in lowered]

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from underthesea import word_tokenize
 
+from nlp.normalize import normalize
+
 # Press feeds repeat titles and social comments repeat slogans: a bounded cache pays for itself.
 CACHE_SIZE = 200_000
 
@@ -17,6 +19,11 @@ def segment(text: str) -> str:
     if not text.strip():
         return ""
     return str(word_tokenize(text, format="text"))
+
+
+def prepare(text: str) -> str:
+    """Normalised, segmented text: the one representation every model reads."""
+    return segment(normalize(text))
 
 
 def segment_batch(
@@ -38,7 +45,13 @@ def segment_batch(
 
 def word_count(segmented: str) -> int:
     """Number of word tokens of a segmented text (punctuation excluded)."""
-    return sum(1 for tok in segmented.split() if any(ch.isalnum() for ch in tok))
+    return sum(1 for tok in segmented.split() if is_word(tok))
+
+
+def is_word(token: str) -> bool:
+    """Whether a token of segmented text is a word (holds a letter or digit), not punctuation."""
+    # Checking the ends first settles almost every token without scanning it.
+    return token[0].isalnum() or token[-1].isalnum() or any(ch.isalnum() for ch in token)
 
 
 def cache_clear() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nlp.annotate import MODELS_DIR, Annotator
+from nlp.annotate import MODELS_DIR, PARALLEL_MIN, Annotator
 from nlp.taxonomy import topic_slugs
 
 KEYS = {
@@ -48,3 +48,11 @@ def test_shipped_models_load_and_cover_the_taxonomy() -> None:
     assert ann.models["toxicity"].labels == ["clean", "hate", "offensive"]
     [row] = ann.annotate(["Quốc hội thông qua luật giáo dục sửa đổi, học sinh và giáo viên vui mừng"])
     assert row["topic"] in topic_slugs()
+
+
+def test_worker_processes_give_the_same_annotations(small_models: Path) -> None:
+    texts = [f"Bệnh viện số {i} quá tải, bác sĩ mệt mỏi" for i in range(PARALLEL_MIN)]
+    serial = Annotator.load(small_models, workers=1).annotate(texts)
+    seen: list[int] = []
+    parallel = Annotator.load(small_models, workers=2).annotate(texts, progress=seen.append)
+    assert parallel == serial and sum(seen) == len(texts)

@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from nlp.normalize import fix_tone_placement, is_unaccented, normalize, strip_accents, teencode
 
 VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
-texts = st.text(
-    alphabet=st.sampled_from(VIET + VIET.upper() + " .,!?:;()[]=<3^_@#/-😂🙂👍\u0301\u0300"), max_size=80
-)
+texts = st.text(alphabet=st.sampled_from(VIET + VIET.upper() + " .,!?:;()[]=<3^_@#/-😂🙂👍\u0301\u0300"), max_size=80)
 
 
 @settings(max_examples=300, deadline=None)
@@ -71,3 +69,15 @@ def test_unaccented_detection_and_strip_accents() -> None:
     assert is_unaccented("chinh sach nay that su rat kho hieu doi voi nguoi dan")
     assert not is_unaccented("chính sách này thật sự rất khó hiểu đối với người dân")
     assert not is_unaccented("ok")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(VIET + VIET.upper() + " 1,."), max_size=40))
+def test_strip_accents_matches_decomposition(text: str) -> None:
+    reference = "".join(
+        c
+        for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        if not unicodedata.combining(c)
+    )
+    assert strip_accents(text) == reference
+    assert strip_accents(unicodedata.normalize("NFD", text)) == reference
