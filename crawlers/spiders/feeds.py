@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -45,11 +45,12 @@ def failure_reason(failure: Failure) -> str:
 def is_transient(failure: Failure) -> bool:
     """Whether a failed request may succeed later: timeouts, lost connections, 5xx, 408, 429.
 
-    robots.txt refusals, redirect loops (IgnoreRequest) and other 4xx answers are final.
+    robots.txt refusals, redirect loops (IgnoreRequest), pages over DOWNLOAD_MAXSIZE
+    (DownloadCancelledError) and other 4xx answers are final.
     """
     if failure.check(HttpError):
         return failure.value.response.status in TRANSIENT_STATUSES
-    return not failure.check(IgnoreRequest)
+    return not failure.check(IgnoreRequest, DownloadCancelledError)
 
 
 def is_recent(entry: FeedEntry, now: datetime) -> bool:

@@ -22,6 +22,7 @@ from tests.crawlers.sites import (
     Route,
     Site,
     bind,
+    html_route,
     news_site,
     rss_xml,
     serve,
@@ -94,6 +95,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
     extra = [
         ("Bài chuyển hướng vòng tròn", "{base}/vong-lap", "Tóm tắt vòng lặp", STORIES[0].published),
         ("Bài bảo trì dài hạn", "{base}/bao-tri", "Tóm tắt bảo trì", STORIES[0].published),
+        ("Bài quá dài", "{base}/qua-dai-5047999.html", "Tóm tắt dài", datetime.now(UTC) - timedelta(minutes=5)),
     ]
     items = [(s.title, "{base}" + page[s.slug], s.lead, s.published) for s in STORIES] + extra
     routes["/rss/tin-moi-nhat.rss"] = Route(
@@ -102,7 +104,8 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
     routes["/rss/tin-moi-nhat-moi.rss"] = xml_route(rss_xml("Tin", items))
     routes["/vong-lap"] = Route(b"", 302, {"Location": "/vong-lap"})
     routes["/bao-tri"] = Route(b"maintenance", 503, {"Retry-After": "3600"})
-    overrides = {**FAST, "DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1, "REDIRECT_MAX_TIMES": 3}
+    routes["/qua-dai-5047999.html"] = html_route("<html><body>" + "<p>Rất dài.</p>" * 20_000 + "</body></html>")
+    overrides = {**FAST, "DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1, "REDIRECT_MAX_TIMES": 3, "DOWNLOAD_MAXSIZE": 100_000}
     with serve(routes) as site:
         bind(site)
         db = tmp / "radar.duckdb"
@@ -115,7 +118,13 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
 
 def test_a_redirected_feed_is_followed(faulty: Faulty) -> None:
     assert faulty.site.count("/rss/tin-moi-nhat-moi.rss") == 1
-    assert faulty.stats.feeds_ok == 1 and len(faulty.docs) == len(STORIES) + 2
+    assert faulty.stats.feeds_ok == 1 and len(faulty.docs) == len(STORIES) + 3
+
+
+def test_a_page_over_the_size_limit_is_dropped_at_once_for_good(faulty: Faulty) -> None:
+    # Fresh, yet not left for the next crawl: the page will not get smaller.
+    assert faulty.site.count("/qua-dai-5047999.html") == 1
+    assert "DownloadCancelledError" in faulty.docs["Bài quá dài"]["extra"]["fallback"]  # type: ignore[index]
 
 
 def test_slow_and_truncated_pages_fall_back_to_the_feed(faulty: Faulty) -> None:

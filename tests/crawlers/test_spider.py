@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
@@ -149,6 +149,7 @@ def test_a_recent_entry_whose_page_timed_out_waits_for_the_next_crawl() -> None:
         (TimeoutError("slow"), True),
         (ConnectionRefusedError(), True),
         (IgnoreRequest("Forbidden by robots.txt"), False),
+        (DownloadCancelledError("larger than download max size"), False),
         (HttpError(TextResponse("https://x.vn", status=503)), True),
         (HttpError(TextResponse("https://x.vn", status=429)), True),
         (HttpError(TextResponse("https://x.vn", status=404)), False),
