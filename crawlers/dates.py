@@ -327,8 +327,13 @@ def find_published(
             return parsed[0]
         if date_only is None:
             date_only = parsed[0].date()
-    # Metadata gave a day at most: read the time shown on the page, on that day when we know it.
-    for shown in _byline_times(tree, title, default_tz) + list(_visible_times(tree, default_tz)):
+    # Metadata gave a day at most. The time shown beside the headline is the story's own (a bare
+    # "date" meta may be the day the page was built); date-labelled elements elsewhere may belong to
+    # other stories, so they count only on the day the metadata gave.
+    byline = _byline_times(tree, title, default_tz)
+    if byline:
+        return byline[0]
+    for shown in _visible_times(tree, default_tz):
         if date_only is None or shown.date() == date_only:
             return shown
     if date_only is not None:

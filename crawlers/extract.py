@@ -509,7 +509,9 @@ def _lead(tree: lxml_html.HtmlElement, text: str, descriptions: list[str]) -> st
                 continue
             key = _key(_strip_source(str(node)[:200]))
             if len(key) >= 30 and any(key.startswith(d[:30]) for d in desc_keys):
-                candidates.append(node.getparent())
+                # A tail text belongs to the block around the element it follows.
+                holder = node.getparent()
+                candidates.append(holder.getparent() if node.is_tail else holder)
     for el in candidates:
         if el.xpath(_OUTSIDE_STORY):
             continue

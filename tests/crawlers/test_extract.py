@@ -142,6 +142,12 @@ def test_date_only_metadata_takes_the_time_beside_the_headline() -> None:
     assert _published(_page(head, body)) == "2012-12-25T10:03:00+07:00"
 
 
+def test_byline_time_beats_a_bare_date_meta_of_another_day() -> None:
+    body = "<div class='meta'>07/03/2026 08:01</div>" + PARAGRAPHS
+    body += "<div class='sidebar'><span class='time'>08/03/2026 22:00</span></div>"
+    assert _published(_page('<meta name="date" content="2026-03-08">', body)) == "2026-03-07T08:01:00+07:00"
+
+
 def test_marked_up_time_nearest_the_headline_wins() -> None:
     other = "<a href='/b'>Tin khác</a><time datetime='2026-03-09T21:00'>21:00</time>"
     sidebar = f"<aside><ul><li>{other}</li></ul></aside>"
