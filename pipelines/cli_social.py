@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,8 +18,10 @@ from crawlers.social.http import Http
 from crawlers.social.pseudonym import from_env
 from crawlers.social.registry import find_source, load_registry
 from crawlers.social.runner import Context, run_source
+from crawlers.social.store import recent_press_urls
 from pipelines.errors import UserError
 from pipelines.settings import load_settings
+from warehouse.db import open_reader
 
 social_app = typer.Typer(help="Mạng xã hội và bình luận / Social media and comment sources.", no_args_is_help=True)
 COLUMNS = ("name", "kind", "connector", "url", "status")
@@ -33,6 +36,18 @@ class Format(StrEnum):
 
     table = "table"
     json = "json"
+
+
+def press_urls(db: Path) -> Callable[[str, int], list[str]]:
+    """Reader of the newest stored press article URLs of a source (none before the first crawl)."""
+
+    def read(source: str, limit: int) -> list[str]:
+        if not source or not db.exists():
+            return []
+        with open_reader(db) as con:
+            return recent_press_urls(con, source, limit)
+
+    return read
 
 
 @social_app.command("list")
@@ -72,7 +87,7 @@ def social_run(
         # A source may ask for a longer pause between requests (Reddit allows ~10 a minute without OAuth).
         http = Http(user_agent=settings.user_agent, delay=float(chosen.option("delay", 1.0)))
         context = Context(http=http, now=datetime.now(UTC), max_pages=max_pages,
-                          env=dict(os.environ))
+                          env=dict(os.environ), articles=press_urls(settings.db))
         stats = run_source(chosen, settings.db, context, pseudonymize, lock_timeout=settings.lock_timeout)
     except SocialError as exc:
         raise UserError(f"social {source}: {exc}") from None

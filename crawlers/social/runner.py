@@ -38,6 +38,8 @@ class Context:
     now: datetime
     max_pages: int = 5
     env: Mapping[str, str] = field(default_factory=dict)
+    # Newest stored press article URLs of a source (for comment sections); none unless the caller wires it.
+    articles: Callable[[str, int], list[str]] = lambda source, limit: []
 
 
 Collect = Callable[[SocialSource, Context], Iterator[Post | Skip]]

@@ -77,3 +77,12 @@ def write_batch(
 ) -> tuple[WriteResult, int]:
     """Store new documents and every snapshot of this batch."""
     return write_documents(con, docs), write_snapshots(con, snapshots)
+
+
+def recent_press_urls(con: duckdb.DuckDBPyConnection, source: str, limit: int) -> list[str]:
+    """URLs of the newest press articles of a source, whose comment sections are worth reading."""
+    rows = con.execute(
+        "SELECT url FROM documents WHERE source = ? AND kind = 'press' "
+        "ORDER BY published_at DESC NULLS LAST LIMIT ?", [source, limit],
+    )
+    return [r[0] for r in rows.fetchall()]

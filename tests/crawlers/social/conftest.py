@@ -36,9 +36,13 @@ def sleeps() -> Sleeps:
 def make_context(sleeps: Sleeps) -> Callable[..., Context]:
     """Build a connector context whose client never really sleeps."""
 
-    def build(now: datetime = NOW, env: dict[str, str] | None = None, **http: Any) -> Context:
+    def build(now: datetime = NOW, env: dict[str, str] | None = None,
+              articles: Callable[[str, int], list[str]] | None = None, **http: Any) -> Context:
         client = Http(user_agent="radar-test", timeout=5, delay=0, sleep=sleeps, **http)
-        return Context(http=client, now=now, max_pages=5, env=env or {})
+        context = Context(http=client, now=now, max_pages=5, env=env or {})
+        if articles:
+            context.articles = articles
+        return context
 
     return build
 
@@ -47,8 +51,8 @@ def make_context(sleeps: Sleeps) -> Callable[..., Context]:
 def run(db_path: Path, make_context: Callable[..., Context]) -> Callable[..., RunStats]:
     """Run a source into the test warehouse with the test key."""
 
-    def go(source: SocialSource, now: datetime = NOW, env: dict[str, str] | None = None, **http: Any) -> RunStats:
-        return run_source(source, db_path, make_context(now, env, **http), Pseudonymizer(KEY.encode()))
+    def go(source: SocialSource, now: datetime = NOW, env: dict[str, str] | None = None, **kwargs: Any) -> RunStats:
+        return run_source(source, db_path, make_context(now, env, **kwargs), Pseudonymizer(KEY.encode()))
 
     return go
 
