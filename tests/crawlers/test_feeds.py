@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -77,3 +77,18 @@ def test_unusable_bytes_raise_feed_error(body: bytes, reason: str) -> None:
 
 def test_html_to_text() -> None:
     assert html_to_text('<a href="x"><img src="y"></a></br>Người dân &amp; doanh nghiệp') == "Người dân & doanh nghiệp"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda x: b"\r\n\r\n  " + x,  # blank lines before the XML declaration
+        lambda x: b"\xef\xbb\xbf" + x.replace(b"&amp;", b"&"),  # BOM and bare ampersands in links
+    ],
+)
+def test_broken_but_readable_feeds_are_read_with_a_warning(damage: Callable[[bytes], bytes]) -> None:
+    items = [(s.title, f"{BASE}/{s.slug}.html?a=1&b=2", s.lead, s.published) for s in STORIES]
+    parsed = parse_feed(damage(_feed(items)), BASE)
+    assert parsed.warning and len(parsed.entries) == len(STORIES)
+    assert parsed.entries[0].link == f"{BASE}/{STORIES[3].slug}.html?a=1&b=2"
+    assert parsed.entries[0].title == STORIES[3].title
