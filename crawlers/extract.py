@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
+import courlan
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import Document
@@ -171,8 +172,9 @@ _NOT_A_PERSON = re.compile(
 
 def _outlet_keys(url: str, tree: lxml_html.HtmlElement, publishers: list[str]) -> set[str]:
     """Folded names of the outlet itself (host label, site name, publisher)."""
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    keys = {_fold(host.split(".")[0])} if host else set()
+    # The registered domain's name: "dantri" for m.dantri.com.vn, "vnexpress" for e.vnexpress.net.
+    domain = courlan.extract_domain(url, fast=True) if url else None
+    keys = {_fold(domain.split(".")[0])} if domain else set()
     keys.update(_fold(n) for n in publishers + _meta(tree, "og:site_name", "application-name"))
     return {k for k in keys if len(k) >= 3}
 
