@@ -1,4 +1,4 @@
-"""Cached access to the warehouse read API: one short-lived read-only connection per query."""
+"""Cached access to the warehouse read API through short-lived read-only connections."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from warehouse.db import connect, open_reader
 from warehouse.errors import WarehouseLocked, WarehouseMissing
 from warehouse.sql import QueryResult
 
-# Long enough to keep reruns cheap, short enough that a running `radar process` shows up soon.
-CACHE_TTL_SECONDS = 60
-STATE_TTL_SECONDS = 10
+# Results are keyed by the warehouse's data version, so new data shows at once; the TTL only bounds
+# how long a result computed against the wall clock (the "future" cut-off of data_bounds) lives.
+CACHE_TTL_SECONDS = 600
+# While `radar process` writes, every version gets its own entries: bound the memory they take.
+CACHE_MAX_ENTRIES = 1000
 
 T = TypeVar("T")
 # The read API modules whose functions the pages may call through `fetch`.
@@ -98,8 +100,21 @@ def _connection(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
 
 
-@st.cache_data(ttl=STATE_TTL_SECONDS, show_spinner=False)
-def _state(db: str) -> WarehouseState:
+def data_version(db: str) -> tuple[int, int]:
+    """Modification times of the warehouse file and its write-ahead log: every write changes one."""
+    path = Path(db)
+    return _mtime(path), _mtime(path.with_name(path.name + ".wal"))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _state(db: str, version: tuple[int, int]) -> WarehouseState:
     with _connection(db) as con:
         if read.missing_tables(con):
             return WarehouseState(Status.EMPTY)
@@ -115,28 +130,28 @@ def warehouse_state(db: str) -> WarehouseState:
     if not Path(db).exists():
         return WarehouseState(Status.MISSING)
     try:
-        return _state(db)
+        return _state(db, data_version(db))
     except WarehouseMissing:
         return WarehouseState(Status.MISSING)
     except WarehouseLocked:
         return WarehouseState(Status.LOCKED)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _query(db: str, module: str, name: str, args: tuple[Any, ...]) -> Any:
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _query(db: str, version: tuple[int, int], module: str, name: str, args: tuple[Any, ...]) -> Any:
     reader = getattr(READ_MODULES[module], name)
     with _connection(db) as con:
         return reader(con, *args)
 
 
 def fetch(db: str, reader: Callable[..., T], *args: Any) -> T:
-    """Result of `reader(con, *args)` from the read API, cached per warehouse path and arguments."""
+    """Result of `reader(con, *args)` from the read API, cached per warehouse, data version and arguments."""
     module = READ_MODULES.get(reader.__module__)
     if module is None or getattr(module, reader.__name__, None) is not reader:
         raise ValueError(f"{reader.__module__}.{reader.__name__} is not a read-API function")
     # Lists are turned into tuples so that equal filters share one cache entry.
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return cast(T, _query(db, reader.__module__, reader.__name__, frozen))
+    return cast(T, _query(db, data_version(db), reader.__module__, reader.__name__, frozen))
 
 
 def clear_cache() -> None:
@@ -145,7 +160,11 @@ def clear_cache() -> None:
 
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def console_query(db: str, sql: str, max_rows: int) -> QueryResult:
     """Rows of one read-only query from the SQL console (raises ReadOnlyViolation when refused)."""
+    return _console_query(db, data_version(db), sql, max_rows)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _console_query(db: str, version: tuple[int, int], sql: str, max_rows: int) -> QueryResult:
     return run_isolated(db, sql, max_rows)

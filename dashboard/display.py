@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.i18n import tr
 from warehouse.db import TIMEZONE
@@ -230,3 +231,11 @@ def document_lines(frame: pd.DataFrame, lang: str) -> str:
         f"{format_time(row.published_at, lang)} · {sentiment_label(row.sentiment, lang)}"
         for row in frame.itertuples()
     )
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes | None:
+    """The frame as a Parquet file, or None when a column holds values Parquet cannot store."""
+    try:
+        return frame.to_parquet(index=False)
+    except (pa.ArrowException, ValueError, TypeError):
+        return None

@@ -114,6 +114,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "rows": {"vi": "{n} dòng", "en": "{n} rows"},
     "truncated": {"vi": "Kết quả bị cắt ở {n} dòng.", "en": "Result cut at {n} rows."},
     "download_csv": {"vi": "Tải về CSV", "en": "Download CSV"},
+    "download_parquet": {"vi": "Tải về Parquet", "en": "Download Parquet"},
+    "tables_and_columns": {"vi": "Các bảng và cột", "en": "Tables and columns"},
     "sql_error": {"vi": "Truy vấn không chạy được: {reason}", "en": "The query did not run: {reason}"},
     "other": {"vi": "khác", "en": "other"},
     "negative": {"vi": "Tiêu cực", "en": "Negative"},

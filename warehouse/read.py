@@ -318,6 +318,16 @@ def search_documents(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> pd.D
     )
 
 
+def schema_columns(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every table and view of the warehouse with its columns and types, for people writing SQL."""
+    return query_frame(
+        con,
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') "
+        "ORDER BY table_schema = 'main' DESC, table_schema, table_name, ordinal_position",
+    )
+
+
 def source_names(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every source name seen in the registry or the documents, sorted."""
     return query_frame(

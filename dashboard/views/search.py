@@ -42,3 +42,8 @@ if indexed and request.terms:
     st.caption(ctx.t("search_index_used"))
 if not results.empty:
     link_table(results, ctx, key="search_results")
+    st.download_button(
+        ctx.t("download_csv"),
+        display.documents_display(results, ctx.lang, topics).to_csv(index=False).encode("utf-8"),
+        file_name="radar-search.csv", mime="text/csv", on_click="ignore", key="search_csv",
+    )

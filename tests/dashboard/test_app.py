@@ -14,6 +14,7 @@ from nlp.taxonomy import load_taxonomy
 from tests.dashboard.conftest import PAGES
 from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_TOPIC, build_warehouse, documents, recent
 from warehouse.db import open_writer
+from warehouse.records import Document
 from warehouse.search import build_search_index
 from warehouse.write import write_documents
 
@@ -114,6 +115,7 @@ def test_search_counts_and_lists_matches(app: MakeApp, corpus_db: Path) -> None:
     table = at.dataframe[0].value
     assert set(table["Tiêu đề"]) == {i.title for i in recent() if "ùn tắc" in i.title.lower()}
     assert set(table["Liên kết"]) == {i.url for i in recent() if "ùn tắc" in i.title.lower()}
+    assert at.get("download_button")  # the matches as CSV
 
     assert not any("BM25" in c for c in texts(at.caption))  # no index built: plain ILIKE
 
@@ -161,8 +163,11 @@ def test_sql_console_runs_queries_and_offers_csv(app: MakeApp, corpus_db: Path) 
     at.text_area(key="sql_text").input("SELECT count(*) AS n FROM documents").run()
     at.button(key="sql_run").click().run()
     assert not at.exception and not at.error
-    assert at.dataframe[0].value["n"].iloc[0] == len(ITEMS)
-    assert at.get("download_button")
+    result = at.dataframe[-1].value
+    assert result["n"].iloc[0] == len(ITEMS)
+    assert len(at.get("download_button")) == 2  # CSV and Parquet
+    schema = at.dataframe[0].value  # the "tables and columns" reference
+    assert {"documents", "annotations", "topics"} <= set(schema["table_name"])
 
 
 @pytest.mark.parametrize(
@@ -179,7 +184,7 @@ def test_sql_console_refuses_writes_and_file_access(app: MakeApp, corpus_db: Pat
     at.button(key="sql_run").click().run()
     assert not at.exception
     assert at.error and "Truy vấn không chạy được" in at.error[0].value
-    assert not at.dataframe
+    assert len(at.dataframe) == 1  # only the schema reference, no result
     assert not Path("/tmp/radar-leak.csv").exists()
 
 
@@ -263,3 +268,14 @@ def test_rising_topics_are_measured_at_the_end_of_an_earlier_range(app: MakeApp,
     assert any(f"{end + timedelta(days=1):%d/%m/%Y} 00:00" in c for c in texts(at.caption))
     growth_tables = [d.value for d in at.dataframe if "Mức tăng (lần)" in d.value.columns]
     assert all(NAMES[SPIKE_TOPIC].vi not in set(g.iloc[:, 0]) for g in growth_tables)  # the burst came later
+
+
+def test_new_data_shows_on_the_next_rerun(app: MakeApp, tmp_path: Path) -> None:
+    db = build_warehouse(tmp_path / "r.duckdb")
+    at = app(db)
+    assert metrics(at)["Bài viết"] == str(len(recent()))
+    with open_writer(db) as con:
+        write_documents(con, [Document(url="https://moi.example.vn/2", source="tuoitre", title="Tin mới nhất",
+                                       text="", published_at=NEWEST)])
+    at.run()  # no cache clearing: the warehouse's new version is a new cache key
+    assert metrics(at)["Bài viết"] == str(len(recent()) + 1)

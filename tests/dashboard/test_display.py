@@ -139,3 +139,10 @@ def test_tr_and_current_lang() -> None:
     assert current_lang({}) == DEFAULT_LANG == "vi"
     assert current_lang({"lang": "en"}) == "en"
     assert current_lang({"lang": "fr"}) == "vi"
+
+
+def test_parquet_bytes() -> None:
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    data = display.parquet_bytes(frame)
+    assert data is not None and data[:4] == b"PAR1"
+    assert display.parquet_bytes(pd.DataFrame({"mixed": [1, "a", {"k": 1}]})) is None

@@ -299,3 +299,10 @@ def test_bm25_treats_query_text_as_data(indexed: Path) -> None:
     with open_reader(indexed) as c:
         assert search.search(c, Q("'); DROP TABLE documents; --", START, END)).empty
         assert read.data_bounds(c)["n_documents"].iloc[0] == len(ITEMS) + 1
+
+
+def test_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.schema_columns(con)
+    documents = frame[frame["table_name"] == "documents"]
+    assert list(documents["column_name"])[:3] == ["id", "source", "kind"]
+    assert frame["table_schema"].iloc[0] == "main"
