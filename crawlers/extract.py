@@ -696,7 +696,8 @@ def _looks_like_list(lines: list[str], anchors: set[str]) -> bool:
     """Whether the text reads as a list of stories: linked headlines or "source | time" lines."""
     if not lines:
         return False
-    linked = sum(1 for line in lines if _linked_prefix(line, anchors))
+    # A headline-sized link opening the line; a linked law name ("Nghị định 168/2024/NĐ-CP") is not one.
+    linked = sum(1 for line in lines if (n := _linked_prefix(line, anchors)) >= 40 or n >= len(_key(line)) / 2)
     stamped = sum(1 for line in lines if len(line) < 90 and next(iter(shown_times(line)), None))
     return any(n >= 4 and n / len(lines) > 0.3 for n in (linked, stamped))
 

@@ -341,6 +341,16 @@ def test_paragraph_opening_with_a_linked_law_name_stays() -> None:
     assert art is not None and "quy định mức phạt mới" in art.text
 
 
+def test_paragraphs_opening_with_linked_decrees_are_an_article() -> None:
+    paragraphs = "".join(
+        f"<p><a href='/van-ban/nd-{i}'>Nghị định {i}/2026/NĐ-CP</a> quy định mới về thủ tục hành chính "
+        f"trong lĩnh vực số {i}, có hiệu lực từ ngày 1/{i}/2026 trên phạm vi cả nước.</p>"
+        for i in range(1, 9)
+    )
+    art = extract_article(_page(body=paragraphs, title="Chính sách mới có hiệu lực từ tháng này"), URL)
+    assert art is not None and art.text.count("Nghị định") == 8
+
+
 def test_outlet_name_is_cut_from_an_og_title() -> None:
     headline = "Giá điện tăng từ tháng 4 | Hà Nội"
     html = (
