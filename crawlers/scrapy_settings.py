@@ -60,7 +60,12 @@ def crawl_settings(
             "HTTPCACHE_DIR": str(Path(cache_dir or Path(db_path).parent / "crawl-cache").resolve()),
             "HTTPCACHE_GZIP": True,
             # Sees 429 / 503 before RetryMiddleware (550), to wait as long as the server asks.
-            "DOWNLOADER_MIDDLEWARES": {"crawlers.retry_after.RetryAfterMiddleware": 560},
+            "DOWNLOADER_MIDDLEWARES": {
+                "crawlers.retry_after.RetryAfterMiddleware": 560,
+                # robots.txt as Scrapy reads it, plus Crawl-delay.
+                "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+                "crawlers.robots.PoliteRobotsTxtMiddleware": 100,
+            },
         }
     )
     settings.update(overrides or {})

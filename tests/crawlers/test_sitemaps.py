@@ -121,6 +121,7 @@ def test_crawl_of_a_sitemap_source_and_a_listing_source(tmp_path: Path) -> None:
         routes[f"/sitemaps/{name}.xml"] = Route(urlset_xml(urls).encode(), 200, xml_type)
     listing_routes = news_site(STORIES[:3])
     listing_routes["/thoi-su"] = Route(listing_html(STORIES[:3]).encode(), 200, {"Content-Type": "text/html"})
+    listing_routes["/robots.txt"] = Route(b"User-agent: *\nCrawl-delay: 0.6\n", 200, {"Content-Type": "text/plain"})
     with serve(routes) as site, serve(listing_routes) as other:
         bind(site)
         bind(other)
@@ -147,3 +148,6 @@ def test_crawl_of_a_sitemap_source_and_a_listing_source(tmp_path: Path) -> None:
         listed = dict(con.execute("SELECT title, published_at FROM documents WHERE source = 'bao-b'").fetchall())
     assert rows == {s.title: s.published for s in STORIES}
     assert listed == {s.title: s.published for s in STORIES[:3]}
+    # The listing site's robots.txt asks for 0.6 s between requests: its page requests are spaced so.
+    times = sorted(t for path, hits in other.hit_times.items() if path != "/robots.txt" for t in hits)
+    assert len(times) == 4 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.55
