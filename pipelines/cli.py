@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from pipelines.cli_alerts import alerts_app
 from pipelines.cli_crawl import crawl_app, sources_app
 from pipelines.cli_nlp import nlp_app
 from pipelines.cli_social import social_app
@@ -29,6 +30,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(nlp_app, name="nlp")
 app.add_typer(trends_app, name="trends")
 app.add_typer(social_app, name="social")
+app.add_typer(alerts_app, name="alerts")
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default data/radar.duckdb, or RADAR_DB).")]
 

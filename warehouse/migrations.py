@@ -126,6 +126,82 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "0101_alerts",
+        """
+        CREATE TABLE alert_units (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            level VARCHAR NOT NULL CHECK (level IN ('ministry', 'province', 'other')),
+            topics VARCHAR[],
+            places VARCHAR[],
+            spokesperson VARCHAR,
+            channels VARCHAR[],
+            created_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE alert_subscriptions (
+            id VARCHAR PRIMARY KEY,
+            who VARCHAR NOT NULL,
+            what VARCHAR NOT NULL
+                CHECK (what IN ('topic', 'keyword', 'place', 'legal_ref', 'emerging_negative')),
+            target VARCHAR,
+            sensitivity DOUBLE NOT NULL,
+            channels VARCHAR[] NOT NULL,
+            quiet_start SMALLINT,
+            quiet_end SMALLINT,
+            mode VARCHAR NOT NULL CHECK (mode IN ('immediate', 'digest')),
+            cooldown_hours DOUBLE NOT NULL,
+            paused BOOLEAN NOT NULL DEFAULT false,
+            unit_id VARCHAR,
+            created_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE alert_events (
+            id VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            target VARCHAR NOT NULL,
+            event_at TIMESTAMPTZ NOT NULL,
+            score DOUBLE NOT NULL,
+            title VARCHAR NOT NULL,
+            body VARCHAR NOT NULL,
+            narrative_id VARCHAR,
+            topic VARCHAR,
+            places VARCHAR[],
+            document_ids VARCHAR[],
+            created_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE alert_outbox (
+            key VARCHAR PRIMARY KEY,
+            event_id VARCHAR NOT NULL,
+            subscription_id VARCHAR NOT NULL,
+            channel VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            body VARCHAR NOT NULL,
+            status VARCHAR NOT NULL
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'suppressed', 'digest')),
+            message_key VARCHAR,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before TIMESTAMPTZ,
+            last_error VARCHAR,
+            created_at TIMESTAMPTZ DEFAULT current_timestamp,
+            sending_at TIMESTAMPTZ,
+            sent_at TIMESTAMPTZ
+        );
+        CREATE TABLE alert_audit (
+            logged_at TIMESTAMPTZ DEFAULT current_timestamp,
+            key VARCHAR,
+            subscription_id VARCHAR,
+            action VARCHAR NOT NULL,
+            detail VARCHAR
+        );
+        CREATE TABLE alert_feedback (
+            key VARCHAR NOT NULL,
+            subscription_id VARCHAR NOT NULL,
+            useful BOOLEAN NOT NULL,
+            note VARCHAR,
+            given_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        """,
+    ),
+    (
         "0200_engagement_snapshots",
         """
         CREATE TABLE engagement_snapshots (

@@ -10,8 +10,9 @@ import pandas as pd
 
 from pipelines.narratives.summary import summarise
 
-RESULT_COLUMNS = ["narrative_id", "label", "key_terms", "score", "growth", "negativity", "spread", "recent",
-                  "expected", "sources", "kinds", "topics", "places", "first_seen", "document_ids", "explanation"]
+RESULT_COLUMNS = ["narrative_id", "label", "key_terms", "score", "negative_score", "growth", "negativity", "spread", "recent",
+                  "expected", "sources", "kinds", "topics", "places", "legal_refs", "first_seen", "document_ids",
+                  "explanation"]
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,13 @@ def score_narratives(members: pd.DataFrame, at: pd.Timestamp, global_recent: int
         )
         out.append({
             "narrative_id": row.narrative_id, "label": summary["label"], "key_terms": summary["key_terms"],
-            "score": round(_bounded(float(row.raw), config.score_half), 4), "growth": round(float(row.growth), 3),
+            "score": round(_bounded(float(row.growth * row.spread), config.score_half), 4),
+            "negative_score": round(_bounded(float(row.growth * row.spread * row.negativity), config.score_half), 4),
+            "growth": round(float(row.growth), 3),
             "negativity": round(float(row.negativity), 3), "spread": round(float(row.spread), 3),
             "recent": int(row.recent), "expected": round(float(row.expected), 2),
             "sources": sorted(set(recent["source"])), "kinds": kinds, "topics": summary["topics"],
-            "places": summary["places"], "first_seen": summary["first_seen"],
+            "places": summary["places"], "legal_refs": summary["legal_refs"], "first_seen": summary["first_seen"],
             "document_ids": samples.tolist(), "explanation": explanation,
         })
     return pd.DataFrame(out, columns=RESULT_COLUMNS)

@@ -1,0 +1,1 @@
+"""Alerts: subscriptions, routing to responsible units, a transactional outbox and an apprise sender."""
