@@ -102,7 +102,11 @@ def article_item(
 def _extracted_item(
     source: Source, feed: Feed, entry: FeedEntry, url: str, response: Response, ctype: str
 ) -> ArticleItem:
-    article = extract_article(response.body, response.url, encoding=http_content_type_encoding(ctype))
+    try:
+        article = extract_article(response.body, response.url, encoding=http_content_type_encoding(ctype))
+    except Exception as exc:  # one odd page must not cost the item its feed entry
+        reason = f"extraction error: {type(exc).__name__}: {exc}"
+        return fallback_item(source, feed, entry, url, reason, response.url)
     if article is None:
         return fallback_item(source, feed, entry, url, "extraction found no article", response.url)
     return ArticleItem(

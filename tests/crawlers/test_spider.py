@@ -123,6 +123,16 @@ def test_non_article_pages_fall_back_to_the_feed_entry() -> None:
     assert _stat(spider, "articles_fallback") == 2
 
 
+def test_an_extractor_crash_keeps_the_feed_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyError("unexpected markup")
+
+    monkeypatch.setattr("crawlers.spiders.feeds.extract_article", crash)
+    response = HtmlResponse(_link(1), body=article_html(STORIES[1], _link(1)).encode("utf-8"))
+    (item,) = _spider().parse_article(response, SOURCE, FEED, _entry(1), _link(1))
+    assert item.fallback == "extraction error: KeyError: 'unexpected markup'" and item.title == STORIES[1].title
+
+
 def test_failed_article_request_keeps_the_feed_entry() -> None:
     spider = _spider()
     request = scrapy.Request(_link(0), cb_kwargs={"source": SOURCE, "feed": FEED, "entry": _entry(0), "url": _link(0)})
