@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.console import run_isolated
 from warehouse import read, search
-from warehouse.db import connect, open_reader
+from warehouse.db import open_reader
 from warehouse.errors import WarehouseLocked, WarehouseMissing
 from warehouse.sql import QueryResult
 
@@ -55,17 +55,17 @@ class _LazyReader:
 
     def __init__(self, db: str) -> None:
         self.db = db
+        self._stack = ExitStack()
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def get(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = connect(self.db, read_only=True)
+            self._con = self._stack.enter_context(open_reader(self.db))
         return self._con
 
     def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        self._con = None
+        self._stack.close()
 
 
 # Streamlit runs each session's script in its own thread, so the shared reader is per thread.
@@ -74,11 +74,11 @@ _local = threading.local()
 
 @contextmanager
 def shared_reader(db: str) -> Iterator[None]:
-    """Within the block (one script run), cache misses share one read-only connection.
+    """Within the block, cache misses share one read-only connection, opened at the first of them.
 
     Each connection has to wait for a gap in the writer's lock; a page that opened one per query
-    would wait a dozen times while `radar process` runs. The connection is closed at the end of the
-    run, so none outlives it.
+    would wait a dozen times while `radar process` runs. The connection is closed when the block
+    ends, so none outlives a page's queries.
     """
     reader = _LazyReader(db)
     _local.reader = reader
@@ -157,7 +157,6 @@ def fetch(db: str, reader: Callable[..., T], *args: Any) -> T:
 def clear_cache() -> None:
     """Forget every cached result, so the next run reads the warehouse again."""
     st.cache_data.clear()
-
 
 
 def console_query(db: str, sql: str, max_rows: int) -> QueryResult:
