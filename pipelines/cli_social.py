@@ -69,7 +69,10 @@ def social_list(
 def social_run(
     source: Annotated[str, typer.Option("--source", help="Tên nguồn / source name (see `radar social list`).")],
     db: Annotated[Path | None, typer.Option("--db", help="Tệp kho dữ liệu / warehouse file.")] = None,
-    max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="Số trang tối đa / pages per listing.")] = 5,
+    max_pages: Annotated[
+        int | None, typer.Option("--max-pages", min=1, help="Số trang tối đa / pages per listing (default: "
+                                 "the source's max_pages, else 5).")
+    ] = None,
     registry: RegistryOption = None,
     no_authors: Annotated[
         bool, typer.Option("--no-authors", help="Chạy không có khóa: không lưu tác giả / run without "

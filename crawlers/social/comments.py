@@ -66,7 +66,7 @@ def collect(source: SocialSource, context: Context) -> Iterator[Post | Skip]:
         if object_id is None:
             yield Skip(article_url, "no article id in the address", gone=False)
             continue
-        for page in range(int(source.option("max_pages", context.max_pages))):
+        for page in range(context.pages(source)):
             answer = context.http.get(source.url, {"objectid": object_id, "objecttype": 1, "siteid": VNEXPRESS_SITE,
                                                    "offset": page * limit, "limit": limit})
             payload = answer.json()

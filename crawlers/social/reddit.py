@@ -90,7 +90,7 @@ def collect(source: SocialSource, context: Context) -> Iterator[Post | Skip]:
     with_comments = int(source.option("max_posts_with_comments", 25))
     after: str | None = None
     posts: list[Post] = []
-    for _ in range(int(source.option("max_pages", context.max_pages))):
+    for _ in range(context.pages(source)):
         answer = context.http.get(f"{base}/new.json", {"limit": 100, "after": after, "raw_json": 1})
         payload = answer.json()
         _check(answer.status, payload, base.rsplit("/", 1)[-1])

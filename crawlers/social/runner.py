@@ -23,6 +23,7 @@ from warehouse.write import upsert_sources
 
 LOGGER = logging.getLogger(__name__)
 BATCH = 200
+DEFAULT_PAGES = 5
 # Connector name -> module in this package exposing `collect(source, context)`.
 MODULES = {
     "telegram": "telegram", "xenforo": "xenforo", "reddit": "reddit", "import": "importer",
@@ -36,10 +37,14 @@ class Context:
 
     http: Http
     now: datetime
-    max_pages: int = 5
+    max_pages: int | None = None  # from the command line; beats the source's own max_pages
     env: Mapping[str, str] = field(default_factory=dict)
     # Newest stored press article URLs of a source (for comment sections); none unless the caller wires it.
     articles: Callable[[str, int], list[str]] = lambda source, limit: []
+
+    def pages(self, source: SocialSource) -> int:
+        """Listing pages to walk: the command line's, else the source's, else 5."""
+        return int(self.max_pages or source.option("max_pages", DEFAULT_PAGES))
 
 
 Collect = Callable[[SocialSource, Context], Iterator[Post | Skip]]

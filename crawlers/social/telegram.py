@@ -101,7 +101,7 @@ def collect(source: SocialSource, context: Context) -> Iterator[Post | Skip]:
     base = source.url.split("?", 1)[0]
     before: int | None = None
     upper: int | None = None
-    for page_no in range(int(source.option("max_pages", context.max_pages))):
+    for page_no in range(context.pages(source)):
         response = context.http.get(base, {"before": before} if before else None)
         page = parse_page(response.text(), channel) if response.ok else ChannelPage()
         if response.status == 404 or (response.ok and page_no == 0 and not page.is_channel):

@@ -171,7 +171,7 @@ def collect(source: SocialSource, context: Context) -> Iterator[Post | Skip]:
     thread_pages = int(source.option("max_thread_pages", 3))
     url: str | None = source.url
     seen: list[ThreadRef] = []
-    for _ in range(int(source.option("max_pages", context.max_pages))):
+    for _ in range(context.pages(source)):
         if not url or len(seen) >= max_threads:
             break
         answer = context.http.get(url)

@@ -39,7 +39,7 @@ def make_context(sleeps: Sleeps) -> Callable[..., Context]:
     def build(now: datetime = NOW, env: dict[str, str] | None = None,
               articles: Callable[[str, int], list[str]] | None = None, **http: Any) -> Context:
         client = Http(user_agent="radar-test", timeout=5, delay=0, sleep=sleeps, **http)
-        context = Context(http=client, now=now, max_pages=5, env=env or {})
+        context = Context(http=client, now=now, env=env or {})
         if articles:
             context.articles = articles
         return context

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from crawlers.social.registry import CONNECTORS
-from tests.crawlers.sites import html_route, serve
+from tests.crawlers.sites import serve
 from tests.crawlers.social.conftest import KEY
-from tests.crawlers.social.test_telegram import NEWEST, channel_page
+from tests.crawlers.social.test_telegram import NEWEST, OLDER, routes
 from tests.crawlers.test_cli_crawl import radar
 
 
@@ -37,11 +37,12 @@ def test_run_collects_and_summarises(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_path: Path
 ) -> None:
     monkeypatch.setenv("RADAR_PSEUDONYM_KEY", KEY)
-    with serve({"/s/kenhtin": html_route(channel_page("kenhtin", NEWEST, before=None))}) as site:
+    with serve(routes(NEWEST, OLDER)) as site:
         path = registry(tmp_path, site.url("/s/kenhtin"))
         code, out, err = radar(capsys, monkeypatch, "social", "run", "--source", "tg-local", "--registry", str(path),
-                               "--db", str(db_path))
+                               "--db", str(db_path), "--max-pages", "1")
     assert code == 0, err
+    assert site.hits == ["/s/kenhtin"]  # the flag beats the default of 5 pages
     assert out.startswith("social tg-local: 2 new, 0 already stored, 3 engagement snapshots, 0 marked deleted")
 
 
