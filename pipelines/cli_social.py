@@ -17,10 +17,10 @@ from crawlers.social.errors import SocialError
 from crawlers.social.http import Http
 from crawlers.social.pseudonym import from_env
 from crawlers.social.registry import find_source, load_registry
-from crawlers.social.runner import Context, run_source
+from crawlers.social.runner import Context, RunStats, run_source
 from crawlers.social.store import recent_press_urls
 from pipelines.errors import UserError
-from pipelines.settings import load_settings
+from pipelines.settings import Settings, load_settings
 from warehouse.db import open_reader
 
 social_app = typer.Typer(help="Mạng xã hội và bình luận / Social media and comment sources.", no_args_is_help=True)
@@ -83,15 +83,21 @@ def social_run(
     """Thu thập một nguồn MXH / Collect one social source into the warehouse."""
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = load_settings(db=db)
     try:
-        chosen = find_source(load_registry(registry), source)
-        pseudonymize = from_env(allow_without_key=no_authors)
-        # A source may ask for a longer pause between requests (Reddit allows ~10 a minute without OAuth).
-        http = Http(user_agent=settings.user_agent, delay=float(chosen.option("delay", 1.0)))
-        context = Context(http=http, now=datetime.now(UTC), max_pages=max_pages,
-                          env=dict(os.environ), articles=press_urls(settings.db))
-        stats = run_source(chosen, settings.db, context, pseudonymize, lock_timeout=settings.lock_timeout)
+        stats = collect_social(source, load_settings(db=db), registry=registry, max_pages=max_pages,
+                               no_authors=no_authors)
     except SocialError as exc:
         raise UserError(f"social {source}: {exc}") from None
     typer.echo(stats.summary())
+
+
+def collect_social(name: str, settings: Settings, *, registry: Path | None = None, max_pages: int | None = None,
+                   no_authors: bool = False) -> RunStats:
+    """Collect one social source into the settings' warehouse; raises SocialError (for `radar crawl run` too)."""
+    chosen = find_source(load_registry(registry), name)
+    pseudonymize = from_env(allow_without_key=no_authors)
+    # A source may ask for a longer pause between requests (Reddit allows ~10 a minute without OAuth).
+    http = Http(user_agent=settings.user_agent, delay=float(chosen.option("delay", 1.0)))
+    context = Context(http=http, now=datetime.now(UTC), max_pages=max_pages, env=dict(os.environ),
+                      articles=press_urls(settings.db))
+    return run_source(chosen, settings.db, context, pseudonymize, lock_timeout=settings.lock_timeout)

@@ -112,7 +112,7 @@ def collect(source: SocialSource, context: Context) -> Iterator[Post | Skip]:
         yield from page.posts
         yield from page.skips
         for missing in gaps(page.ids, upper):
-            yield Skip(f"{PUBLIC_BASE}/{channel}/{missing}", "gone from the public preview (deleted)")
+            yield Skip(f"{PUBLIC_BASE}/{channel}/{missing}", "missing from the public preview (deleted or hidden)")
         if not page.ids or page.before is None or page.before <= 1 or page.before == before:
             return
         upper = min(page.ids)
