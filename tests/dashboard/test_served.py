@@ -1,0 +1,91 @@
+"""The dashboard as `radar dashboard` serves it: a real `streamlit run` process, driven like a browser."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
+
+from tests.dashboard.conftest import APP
+
+pytestmark = pytest.mark.slow
+
+# url_path of each page ("" is the default page) and a heading it must show.
+PAGES = {"": "Tổng quan", "topic": "Chủ đề", "search": "Tìm kiếm", "sources": "Nguồn", "sql": "Truy vấn SQL"}
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A headless `streamlit run` of the dashboard on the corpus warehouse; yields its port."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("served") / "streamlit.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        env={**os.environ, "RADAR_DB": str(corpus_db)}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError as exc:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dashboard did not start: {log.read_text()}") from exc
+                time.sleep(0.3)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+async def render(port: int, page: str) -> tuple[list[str], list[str]]:
+    """Run one page as a browser session would; return its headings and exception messages."""
+    headings: list[str] = []
+    exceptions: list[str] = []
+    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=[Subprotocol("streamlit")],
+                                  max_size=2**26) as ws:
+        msg = BackMsg()
+        msg.rerun_script.page_name = page
+        await ws.send(msg.SerializeToString())
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = forward.delta.new_element
+                if element.WhichOneof("type") == "heading":
+                    headings.append(element.heading.body)
+                elif element.WhichOneof("type") == "exception":
+                    exceptions.append(element.exception.message)
+            elif kind == "script_finished":
+                return headings, exceptions
+
+
+@pytest.mark.parametrize(("page", "title"), PAGES.items())
+def test_served_pages_render(server: int, page: str, title: str) -> None:
+    headings, exceptions = asyncio.run(render(server, page))
+    assert not exceptions
+    assert headings and headings[0] == title
