@@ -179,13 +179,23 @@ def _outlet_keys(url: str, tree: lxml_html.HtmlElement, publishers: list[str]) -
     return {k for k in keys if len(k) >= 3}
 
 
+def _title_outlet(tree: lxml_html.HtmlElement, headline: str) -> set[str]:
+    """The outlet named after the headline in <title> ("<headline> | Thanh Niên Online")."""
+    page_title = _squash(tree.findtext(".//title") or "")
+    if not headline or not _key(page_title).startswith(_key(headline)):
+        return set()
+    tail = re.split(r"\s+[-|–—]\s+", page_title)
+    name = _fold(tail[-1]) if len(tail) > 1 else ""
+    return {name} if len(name) >= 3 and _key(tail[-1]) not in _key(headline) else set()
+
+
 def _is_person(name: str, outlets: set[str]) -> bool:
     """Whether a byline value names people rather than the outlet, a team or a URL."""
     folded = _fold(name)
     if not folded or len(name) > 80 or _NOT_A_PERSON.search(name) or not re.search(r"[^\W\d_]{2}", name):
         return False
-    if any(o in folded or folded in o for o in outlets):
-        return False
+    if any(o in folded for o in outlets):
+        return False  # "Báo Dân trí", "baotuoitre", "VnExpress"
     # "TUOI TRE ONLINE" style labels: all-caps ASCII is a brand, Vietnamese names carry diacritics.
     return not (name.isupper() and name.isascii() and len(name.split()) >= 2)
 
@@ -350,7 +360,7 @@ def _lang(tree: lxml_html.HtmlElement, text: str) -> str | None:
 def _default_tz(url: str, tree: lxml_html.HtmlElement, text: str) -> timezone:
     """Offset to assume for times written without one: Vietnam's for Vietnamese outlets."""
     host = urlsplit(url).hostname or ""
-    if host.endswith(".vn") or _lang(tree, text) == "vi" or not host:
+    if host.endswith(".vn") or _lang(tree, text) == "vi":
         return VIETNAM_TZ
     return UTC
 
@@ -789,8 +799,11 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
         LOGGER.info("no main text: %s", url)
         return None
     publishers = [n for obj in articles for n in _names(obj.get("publisher"))]
-    outlets = _outlet_keys(url, tree, publishers)
+    canonical = _canonical(tree, url)
+    # The fetch URL may be unknown (a saved file): the page's canonical URL names the outlet too.
+    outlets = _outlet_keys(url, tree, publishers) | _outlet_keys(canonical, tree, publishers)
     title = _title(tree, articles, outlets, (found.title if found else "") or "")
+    outlets |= _title_outlet(tree, title)
     anchors = _anchor_keys(tree)
     if _looks_like_list(raw_lines, anchors) or _article_evidence(tree, objects, articles, title, url) < 1:
         LOGGER.info("list or home page, not an article: %s", url)
@@ -814,7 +827,7 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
         published = published.astimezone(VIETNAM_TZ)
     return Article(
         url=url,
-        canonical_url=_canonical(tree, url),
+        canonical_url=canonical,
         title=title,
         text=text,
         published_at=published,
