@@ -80,8 +80,10 @@ def check(article: Article | None, page: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("folder", "page"), _cases("own_pages.json"))
 def test_own_pages(folder: str, page: dict[str, Any]) -> None:
     """Pages in the shape of real sites, in awkward encodings and with wrong charset headers."""
-    data = _page_bytes(GOLDEN / folder / page["file"], page)
+    path = GOLDEN / folder / page["file"]
+    data = _page_bytes(path, page)
     check(extract_article(data, page["url"], encoding=page.get("declared")), page)
+    check(extract_article(data, path.resolve().as_uri(), encoding=page.get("declared")), page)
 
 
 @pytest.mark.shared
