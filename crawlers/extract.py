@@ -390,7 +390,7 @@ def _title(tree: lxml_html.HtmlElement, articles: list[dict[str, Any]], outlets:
     for obj in articles:
         for headline in _names(obj.get("headline")) + _names(obj.get("name")):
             if _squash(headline):
-                return _squash(headline)
+                return _strip_outlet(_squash(headline), outlets)
     page_title = _squash(tree.findtext(".//title") or "")
     headings = [_squash(h.text_content()) for h in tree.xpath(HEADING_XPATH)]
     for heading in headings:
