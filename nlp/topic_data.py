@@ -4,9 +4,11 @@ Sources (all read from the caller's ``shared_dir``; nothing here is shipped):
 
 * Timeline ``data/timeline/rss_timeline_2025_2026.jsonl.gz`` (VnExpress, Thanh Niên, Tuổi Trẻ).
   The newest ``DEMO_DAYS`` days (counted back from the newest ``published``) are never used
-  for training: the demo shows them, and the evaluation set is drawn from them.
+  for training: the demo shows them, and the evaluation set is drawn from them, together with
+  every VnExpress item whose link carries a section path (``URL_SECTIONS``: health,
+  entertainment; too rare to take from 60 days only).
   Older items of the VnExpress section feeds are labelled by ``TIMELINE_SECTIONS`` (the
-  ``category`` field; a few general-feed links carry a section path, ``URL_SECTIONS``).
+  ``category`` field), other outlets' links with a section path by ``URL_SECTIONS``.
   Older items of the general feeds (category "Tổng hợp") get a weak label when their title
   holds strong phrases of exactly one weak topic (``nlp/gazetteer/topic_keywords.toml``).
   Text = title + ". " + summary.
@@ -221,10 +223,13 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, str]]:
                 yield json.loads(line)
 
 
-def _section_slug(row: dict[str, str]) -> str | None:
-    """Slug given by the feed section of a timeline item, if any."""
-    if row.get("category") in TIMELINE_SECTIONS:
-        return TIMELINE_SECTIONS[row["category"]]
+def _feed_slug(row: dict[str, str]) -> str | None:
+    """Slug given by the section feed a timeline item came from, if any."""
+    return TIMELINE_SECTIONS.get(row.get("category", ""))
+
+
+def _link_slug(row: dict[str, str]) -> str | None:
+    """Slug given by the section path of a timeline item's link, if any."""
     m = re.match(r"https?://[^/]+/([a-z0-9-]+)/", row.get("link", ""))
     return URL_SECTIONS.get(m.group(1)) if m else None
 
@@ -236,7 +241,7 @@ class _Timeline(NamedTuple):
 
 @cache
 def _timeline(path: Path) -> _Timeline:
-    """Split the timeline once: eval (newest VnExpress sections) and older training items."""
+    """Split the timeline once: eval (VnExpress items of known section) and training items."""
     rows = list(_read_jsonl(path))
     newest = max(datetime.fromisoformat(r["published"]) for r in rows)
     cutoff = newest - timedelta(days=DEMO_DAYS)
@@ -244,18 +249,21 @@ def _timeline(path: Path) -> _Timeline:
     older: list[dict[str, str]] = []
     for r in rows:
         r = {k: _nfc(v) if isinstance(v, str) else v for k, v in r.items()}
-        if datetime.fromisoformat(r["published"]) > cutoff:
-            slug = _section_slug(r)
-            if slug and r["source"].startswith("VnExpress"):
-                evals.append((_join(r), slug))
-        else:
+        recent = datetime.fromisoformat(r["published"]) > cutoff
+        vnexpress = r["source"].startswith("VnExpress")
+        feed, link = _feed_slug(r), _link_slug(r)
+        if vnexpress and ((recent and feed) or link):
+            # Link-path sections (health, entertainment) give ~7 items a month: all of them are
+            # held out, whatever their date, so that no eval class rests on a dozen items.
+            evals.append((_join(r), feed or link or ""))
+        elif not recent:
             older.append(r)
     eval_titles = {_key(t.split(". ", 1)[0]) for t, _ in evals}
     train: list[TopicExample] = []
     for r in older:
         if _key(r["title"]) in eval_titles:
             continue
-        slug = _section_slug(r)
+        slug = _feed_slug(r) or _link_slug(r)
         if slug:
             train.append(TopicExample(_join(r), slug, "timeline-section"))
         elif (weak := weak_topic(r["title"])) is not None:
@@ -329,5 +337,9 @@ def load_topic_training(
 
 
 def load_topic_eval(shared_dir: Path) -> list[tuple[str, str]]:
-    """Held-out (title + ". " + summary, slug) pairs: the newest 60 days of VnExpress sections."""
+    """Held-out (title + ". " + summary, slug) pairs of VnExpress items with a known section.
+
+    The section feeds' items of the newest 60 days, plus every item whose link carries a
+    section path (health, entertainment: too rare to take from 60 days only).
+    """
     return list(_timeline(Path(shared_dir).resolve() / TIMELINE).eval)
