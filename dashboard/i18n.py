@@ -91,6 +91,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Mọi từ đều phải xuất hiện trong tiêu đề hoặc nội dung; để trống để xem tất cả.",
         "en": "Every word must appear in the title or text; leave empty to list everything.",
     },
+    "fold_accents": {"vi": "Không phân biệt dấu", "en": "Ignore diacritics"},
+    "fold_accents_help": {
+        "vi": "“duong sat” cũng tìm thấy “đường sắt” (chậm hơn, không xếp hạng BM25).",
+        "en": "“duong sat” also finds “đường sắt” (slower, no BM25 ranking).",
+    },
     "filter_sources": {"vi": "Lọc theo nguồn", "en": "Filter by source"},
     "filter_topics": {"vi": "Lọc theo chủ đề", "en": "Filter by topic"},
     "filter_sentiments": {"vi": "Lọc theo sắc thái", "en": "Filter by sentiment"},

@@ -269,6 +269,12 @@ def search_terms(query: str) -> list[str]:
     return unicodedata.normalize("NFC", query).split()
 
 
+def _folded(expression: str) -> str:
+    """SQL folding text to lower case without diacritics, so "duong" finds "Đường"."""
+    # strip_accents keeps "đ", which is a letter of its own rather than a "d" with a mark.
+    return f"replace(strip_accents(lower({expression})), 'đ', 'd')"
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     """A keyword search and its filters (empty filters do not filter); hashable, so results cache."""
@@ -280,11 +286,27 @@ class SearchQuery:
     topics: tuple[str, ...] = ()
     sentiments: tuple[str, ...] = ()
     limit: int = 100
+    fold_accents: bool = False
 
     @property
     def terms(self) -> list[str]:
         """The words to find."""
         return search_terms(self.text)
+
+    def term_conditions(self, params: list[Any], prefix: str = "d.") -> list[str]:
+        """One condition per word: in the title or the text, diacritics ignored when `fold_accents`."""
+        conditions = []
+        for term in self.terms:
+            title, text = f"{prefix}title", f"{prefix}text"
+            if self.fold_accents:
+                conditions.append(
+                    f"({_folded(title)} LIKE {_folded('?')} ESCAPE '\\' "
+                    f"OR {_folded(text)} LIKE {_folded('?')} ESCAPE '\\')"
+                )
+            else:
+                conditions.append(f"({title} ILIKE ? ESCAPE '\\' OR {text} ILIKE ? ESCAPE '\\')")
+            params.extend([like_pattern(term)] * 2)
+        return conditions
 
     def conditions(self, params: list[Any]) -> list[str]:
         """The filters as SQL conditions on documents `d` and annotations `a`; values go to `params`."""
@@ -304,10 +326,7 @@ def search_documents(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> pd.D
     Columns as `sample_documents` plus `total`, the number of matches before the limit.
     """
     params: list[Any] = []
-    conditions = query.conditions(params)
-    for term in query.terms:
-        conditions.append("(d.title ILIKE ? ESCAPE '\\' OR d.text ILIKE ? ESCAPE '\\')")
-        params.extend([like_pattern(term)] * 2)
+    conditions = query.conditions(params) + query.term_conditions(params)
     params.append(query.limit)
     return query_frame(
         con,

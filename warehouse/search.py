@@ -91,10 +91,7 @@ def search_ranked(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd
     params: list[Any] = []
     filters = query.conditions(params)
     params.append(" ".join(query.terms))
-    fresh: list[str] = []
-    for term in query.terms:
-        fresh.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
-        params.extend([read.like_pattern(term)] * 2)
+    fresh = query.term_conditions(params, prefix="")
     params.append(query.limit)
     # Filter first: the BM25 macro then scores only the documents that can be shown.
     return read.query_frame(
@@ -117,8 +114,11 @@ def search_ranked(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd
 
 
 def search(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd.DataFrame:
-    """Keyword search: BM25-ranked when the index exists and there are words, else newest first by ILIKE."""
-    if query.terms and has_search_index(con):
+    """Keyword search: BM25-ranked when the index exists and there are words, else newest first by ILIKE.
+
+    The index keeps diacritics, so a search that ignores them always takes the ILIKE path.
+    """
+    if query.terms and not query.fold_accents and has_search_index(con):
         try:
             return search_ranked(con, query)
         except SearchIndexUnavailable:

@@ -17,6 +17,7 @@ st.title(ctx.t("nav_search"))
 with ctx.reading():
     topics = ctx.topics()
     query = st.text_input(ctx.t("search_query"), key="search_query", help=ctx.t("search_help"))
+    fold = st.checkbox(ctx.t("fold_accents"), key="search_fold", help=ctx.t("fold_accents_help"))
     c1, c2, c3 = st.columns(3)
     sources = c1.multiselect(
         ctx.t("filter_sources"), list(fetch(ctx.db, read.source_names)["name"]), key="search_sources"
@@ -30,7 +31,7 @@ with ctx.reading():
         format_func=lambda s: display.sentiment_label(s, ctx.lang),
     )
     request = read.SearchQuery(
-        query, start, end, tuple(sources), tuple(chosen_topics), tuple(sentiments), RESULT_LIMIT
+        query, start, end, tuple(sources), tuple(chosen_topics), tuple(sentiments), RESULT_LIMIT, fold
     )
     results = fetch(ctx.db, search.search, request)
     indexed: bool = fetch(ctx.db, search.has_search_index)
@@ -38,7 +39,7 @@ with ctx.reading():
 total = int(results["total"].iloc[0]) if not results.empty else 0
 note = f" {ctx.t('showing_first', n=RESULT_LIMIT)}" if total > RESULT_LIMIT else ""
 st.markdown(f"**{ctx.t('matches', n=display.format_count(total, ctx.lang))}**{note}")
-if indexed and request.terms:
+if indexed and request.terms and not request.fold_accents:
     st.caption(ctx.t("search_index_used"))
 if not results.empty:
     link_table(results, ctx, key="search_results")

@@ -134,6 +134,15 @@ def test_search_ranks_with_the_index_once_built(app: MakeApp, tmp_path: Path) ->
     assert any("BM25" in c for c in texts(at.caption))
 
 
+def test_search_can_ignore_diacritics(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db).switch_page("views/search.py").run()
+    at.text_input(key="search_query").input("un tac").run()
+    assert "Tìm thấy 0 kết quả" in markdown(at)
+    at.checkbox(key="search_fold").check().run()
+    assert not at.exception
+    assert "Tìm thấy 2 kết quả" in markdown(at)
+
+
 def test_search_filters_by_topic_and_sentiment(app: MakeApp, corpus_db: Path) -> None:
     at = app(corpus_db).switch_page("views/search.py").run()
     at.multiselect(key="search_topics").set_value(["giao-duc"])

@@ -186,6 +186,15 @@ def test_search_is_case_insensitive_on_vietnamese(con: duckdb.DuckDBPyConnection
     assert frame["total"].iloc[0] == 2
 
 
+def test_search_can_ignore_diacritics(con: duckdb.DuckDBPyConnection) -> None:
+    assert read.search_documents(con, Q("un tac", START, END)).empty
+    folded = read.search_documents(con, Q("un tac", START, END, fold_accents=True))
+    assert set(folded["title"]) == {i.title for i in in_window() if "ùn tắc" in i.title.lower()}
+    rail = read.search_documents(con, Q("DUONG sat", START, END, fold_accents=True))
+    assert list(rail["title"]) == ["Quốc hội thông qua chủ trương đường sắt tốc độ cao"]
+    assert read.search_documents(con, Q("d%ng", START, END, fold_accents=True)).empty
+
+
 def test_search_requires_every_word(con: duckdb.DuckDBPyConnection) -> None:
     frame = read.search_documents(con, Q("giá tăng", START, END))
     expected = {i.title for i in in_window() if "giá" in i.title.lower() and "tăng" in i.title.lower()}
@@ -271,6 +280,12 @@ def test_bm25_matches_whole_vietnamese_syllables(indexed: Path) -> None:
     assert len(with_word) >= 3 and with_word < inside
     assert set(words["title"]) == with_word
     assert set(ilike["title"]) == inside
+
+
+def test_ignoring_diacritics_bypasses_the_index(indexed: Path) -> None:
+    with open_reader(indexed) as c:
+        frame = search.search(c, Q("un tac", START, END, fold_accents=True))
+    assert frame["total"].iloc[0] == 3 and frame["score"].isna().all()
 
 
 def test_bm25_keeps_the_filters(indexed: Path) -> None:
