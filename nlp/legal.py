@@ -80,7 +80,7 @@ _NAMED_LAW = re.compile(
     rf"(?<!\w)(?P<kind>(?i:bộ\s+luật|luật))\s+(?P<name>{_WORD}(?:,?\s+{_WORD}){{0,14}}?)"
     rf"(?:\s+\(sửa đổi\)|\s+sửa đổi)?"
     rf"(?:\s+(?:năm\s+)?(?P<year>{_YEAR})(?![\d/])"
-    rf"|\s+số\s+(?P<lnum>\d{{1,5}})/(?P<lyear>{_YEAR})/(?P<lcode>U?B?T?V?QH\d+))"
+    rf"|\s+số\s+(?P<lnum>\d{{1,5}})/(?P<lyear>{_YEAR})/(?P<lcode>(?:UBTV)?QH\d+))"
 )
 _NAMELESS_YEAR = re.compile(rf"(?<!\w)(?P<kind>(?i:hiến\s+pháp))\s+(?:năm\s+)?(?P<year>{_YEAR})(?!\d)")
 # "pháp luật", "định luật", "quy luật", "điều luật" are not citations of a law.
@@ -103,6 +103,7 @@ def _pad(number: str) -> str:
 
 
 def _type_key(word: str) -> str:
+    """A type word as a _TYPES key: lower case, single spaces."""
     return " ".join(word.lower().split())
 
 
@@ -114,6 +115,7 @@ def _issuer(code: str) -> str:
 
 @cache
 def _known_laws() -> re.Pattern[str]:
+    """Laws cited by a name listed in laws.toml, without year or number."""
     data = tomllib.loads(LAWS_FILE.read_text(encoding="utf-8"))
     names = sorted({fold_tones(n) for n in data["laws"]}, key=len, reverse=True)
     alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
