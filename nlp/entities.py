@@ -55,15 +55,22 @@ class _Entry:
 # Old-style tone placement ("hoà", "thuỷ") and new style ("hòa", "thủy") both occur in the press;
 # text and aliases are folded to one style. Each rewrite swaps two characters in place, so spans
 # in the folded text are spans in the original.
-_TONED = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}
-_TONES = {"o": "òóỏõọ", "u": "ùúủũụ"}
-_FOLD: dict[str, str] = {}
-for _head, _seconds in (("o", "ae"), ("u", "y")):
-    for _second in _seconds:
-        for _i, _toned in enumerate(_TONED[_second]):
-            _new = _TONES[_head][_i] + _second
-            for _a, _b in ((str.lower, str.lower), (str.upper, str.upper), (str.upper, str.lower)):
-                _FOLD[_a(_head) + _b(_toned)] = _a(_new[0]) + _b(_new[1])
+def _fold_table() -> dict[str, str]:
+    """Old-style pair -> new-style pair: "oà" -> "òa", "uỷ" -> "ủy", in each letter case."""
+    toned = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}
+    tones = {"o": "òóỏõọ", "u": "ùúủũụ"}
+    table: dict[str, str] = {}
+    for head, seconds in (("o", "ae"), ("u", "y")):
+        for second in seconds:
+            for i, old in enumerate(toned[second]):
+                new = tones[head][i] + second
+                for first_case, second_case in ((str.lower, str.lower), (str.upper, str.upper),
+                                                (str.upper, str.lower)):
+                    table[first_case(head) + second_case(old)] = first_case(new[0]) + second_case(new[1])
+    return table
+
+
+_FOLD = _fold_table()
 _FOLD_RE = re.compile("(" + "|".join(map(re.escape, _FOLD)) + r")(?!\w)")
 
 _PREV_WORD = re.compile(r"(\w+)\s+$")
