@@ -1,7 +1,9 @@
-"""Conditional GET for feeds: Scrapy's RFC 2616 cache, limited to feed requests."""
+"""Conditional GET for feeds: Scrapy's RFC 2616 cache, limited to feed requests and never hiding a failure."""
 
 from __future__ import annotations
 
+from scrapy import Spider
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import RFC2616Policy, parse_cachecontrol
 from scrapy.http import Request, Response
 
@@ -30,3 +32,18 @@ class FeedCachePolicy(RFC2616Policy):
             if value:
                 request.headers[condition] = value
         return False
+
+    def is_cached_response_valid(self, cachedresponse: Response, response: Response, request: Request) -> bool:
+        """Only a 304 validates the copy; a 5xx stays a failure the operator gets to see."""
+        return response.status == 304
+
+
+class FeedCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's cache middleware without its error recovery, which answers a failed request with the old copy."""
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        """Let the failure through (counted as a failed feed) instead of replaying the cached feed."""
+        request.meta.pop("cached_response", None)
+        return None

@@ -65,6 +65,8 @@ def crawl_settings(
                 # robots.txt as Scrapy reads it, plus Crawl-delay.
                 "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
                 "crawlers.robots.PoliteRobotsTxtMiddleware": 100,
+                "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+                "crawlers.httpcache.FeedCacheMiddleware": 900,
             },
         }
     )

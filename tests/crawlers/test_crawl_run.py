@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +70,17 @@ def _good_routes() -> dict[str, Route]:
     return routes
 
 
+def _after_first(answer: Route) -> Callable[[dict[str, str]], Route | None]:
+    """The route's own answer the first time, `answer` every time after."""
+    hits: list[int] = []
+
+    def respond(headers: dict[str, str]) -> Route | None:
+        hits.append(1)
+        return answer if len(hits) > 1 else None
+
+    return respond
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Five sites, each failing in its own way, crawled twice."""
@@ -77,6 +88,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     shy_routes = news_site(STORIES[:2])
     # Rules written for our crawler by name, not for every agent, are the ones that apply to it.
     shy_routes["/robots.txt"] = robots_route("/thoi-su/", agent="RadarTest")
+    # Its feed has validators, then breaks: the second crawl must report it failed, not replay the copy.
+    shy_feed = shy_routes["/rss/tin-moi-nhat.rss"]
+    shy_feed.headers["ETag"] = '"s1"'
+    shy_feed.dynamic = _after_first(Route(b"down", 503))
     closed_routes = news_site(STORIES[2:3])
     closed_routes["/robots.txt"] = robots_route("/rss/")
     broken = {"/robots.txt": robots_route(), "/rss/tin-moi-nhat.rss": Route(b"oops", 500)}
@@ -191,6 +206,11 @@ def test_unchanged_feed_costs_one_304(world: World) -> None:
     # Only the main feed has validators; the section feed without them is fetched in full again.
     assert world.second.feeds_unchanged == 1 and world.second.per_source["good"]["feeds_ok"] == 2
     assert (world.db.parent / "crawl-cache").is_dir()
+
+
+def test_a_feed_that_breaks_is_reported_not_replayed_from_the_cache(world: World) -> None:
+    shy = world.second.per_source["shy"]
+    assert shy.get("feeds_failed") == 1 and "feeds_unchanged" not in shy and "feeds_ok" not in shy
 
 
 def test_user_agent_and_sources_table(world: World) -> None:
