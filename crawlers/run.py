@@ -99,7 +99,7 @@ class CrawlStats:
             f"failed {self.feeds_failed + self.feeds_malformed}; "
             f"articles extracted {self.articles_extracted}, from feed only {self.articles_fallback}, "
             f"retry later {self.articles_deferred}, "
-            f"already stored {self.items_known}; {self.elapsed_s:.0f}s, {self.finish_reason or '?'})"
+            f"already seen {self.items_known}; {self.elapsed_s:.0f}s, {self.finish_reason or '?'})"
         )
 
     __str__ = summary
