@@ -17,6 +17,7 @@ import courlan
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import Document
+from trafilatura.utils import handle_compressed_file
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 from crawlers.dates import (
@@ -87,6 +88,8 @@ def decode_html(data: bytes | str, declared: str | None = None) -> str:
     """
     if isinstance(data, str):
         return unicodedata.normalize("NFC", data)
+    # Saved pages may be gzip/zstd/brotli compressed (trafilatura's bounded decompression).
+    data = handle_compressed_file(data)
     bom_encoding, bom = read_bom(data)
     text = _strict(data[len(bom) :], bom_encoding) if bom_encoding and bom else None
     if text is None:

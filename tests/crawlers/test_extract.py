@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import subprocess
@@ -186,6 +187,11 @@ def test_mislabelled_or_unlabelled_windows_1258_is_detected() -> None:
     unlabelled = to_windows_1258(_page().replace("<meta charset='utf-8'>", ""))
     for data in (mislabelled, unlabelled):
         assert "Tiêu đề bài viết về bảo hiểm xã hội" in decode_html(data)
+
+
+def test_gzipped_page() -> None:
+    art = extract_article(gzip.compress(_page().encode("utf-8")), URL)
+    assert art is not None and "bảo hiểm xã hội" in art.text
 
 
 def test_utf16_with_bom() -> None:
