@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import time
@@ -46,7 +47,7 @@ class Response:
 
 
 def fetch(url: str, headers: Mapping[str, str], timeout: float) -> Response:
-    """GET one URL; HTTP error statuses are returned, network failures raise OSError."""
+    """GET one URL; HTTP error statuses are returned, network failures raise OSError or HTTPException."""
     request = urllib.request.Request(url, headers=dict(headers), method="GET")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - http(s) only, checked by caller
@@ -94,7 +95,7 @@ class Http:
             self._pause(url)
             try:
                 response = self.fetcher(url, sent, self.timeout)
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:  # HTTPException: a connection cut mid-answer
                 if attempt == self.retries:
                     raise Unreachable(f"{_host(url)} did not answer: {exc}") from None
                 self.sleep(self.backoff * 2**attempt)

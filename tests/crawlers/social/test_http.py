@@ -63,3 +63,10 @@ def test_dead_server_is_unreachable(sleeps: Sleeps) -> None:
 def test_with_query_appends() -> None:
     assert with_query("http://x/a?b=1", {"c": 2}) == "http://x/a?b=1&c=2"
     assert with_query("http://x/a", None) == "http://x/a"
+
+
+def test_answer_cut_short_is_retried_then_unreachable(sleeps: Sleeps) -> None:
+    cut = Route(b"short", 200, {"Content-Length": "1000"})
+    with serve({"/a": cut}) as site, pytest.raises(Unreachable, match="did not answer"):
+        client(sleeps).get(site.url("/a"))
+    assert site.count("/a") == 4
