@@ -78,7 +78,8 @@ def _chunks(tokens: list[str], tags: dict[str, str]) -> Iterator[list[tuple[str,
     run: list[tuple[str, str]] = []
     for token in tokens:
         key = _norm(token)
-        if key in stop or not _WORDLIKE.fullmatch(key) or tags.get(key, _NOUN) not in _CONTENT:
+        # Single letters are units or initials ("9h", "U.16"), never a phrase's word.
+        if len(key) < 2 or key in stop or not _WORDLIKE.fullmatch(key) or tags.get(key, _NOUN) not in _CONTENT:
             if run:
                 yield run
             run = []

@@ -70,7 +70,7 @@ def test_phrases_share_no_word() -> None:
 
 def test_empty_and_function_words_only() -> None:
     assert keyphrases([]) == []
-    assert keyphrases(["và", "của", ",", "2025"]) == []
+    assert keyphrases(["và", "của", ",", "2025", "h", "9"]) == []
 
 
 def test_term_stats_counts_documents_and_tags() -> None:
