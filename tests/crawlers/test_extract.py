@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typer.testing import CliRunner
 
 from crawlers.dates import parse_datetime
 from crawlers.extract import Article, decode_html, extract_article
-from pipelines.cli import app
+from pipelines.cli import app, main
 from pipelines.errors import UserError
 from tests.crawlers.test_extract_golden import to_windows_1258
 
@@ -459,14 +458,13 @@ def test_cli_non_article_is_a_user_error(tmp_path: Path) -> None:
     assert "no article found" in str(result.exception)
 
 
-def test_cli_errors_are_one_line(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-c", "from pipelines.cli import main; main()", "crawl", "extract", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 2
-    # A folder is not a saved page: one line, no traceback.
-    assert proc.stderr.startswith("radar: error: no such file"), proc.stderr
-    assert proc.stderr.count("\n") == 1
+def test_cli_errors_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A folder is not a saved page: the real entry point prints one line, no traceback, exit 2.
+    monkeypatch.setattr(sys, "argv", ["radar", "crawl", "extract", str(tmp_path)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("radar: error: no such file") and err.count("\n") == 1, err
