@@ -1,0 +1,192 @@
+"""Do real events appear among the top 20 of `radar trends emerging` within 24 h of their onset?
+
+Events are storms and floods of 2025 that we identified in ../shared/data/timeline and label here by
+a keyword pattern and a search period. Onset: the first hour at which 5 items matching the pattern
+were published within the trailing 24 h (the moment the press is clearly on the story). A
+narrative *is* the event when at least half of its documents up to that hour match the pattern.
+
+The warehouse is built the way `radar process` builds it: timeline items from 2025-08-07 to
+2025-12-01 stored as documents, annotated by the shipped models, placed in narratives by
+`update_narratives`. It is kept at --db and reused (every step is incremental).
+
+Run: `.venv/bin/python -m bench.eval_emerging [--db PATH] [--json]` (needs ../shared; exits 0 with a
+message when it is absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.narratives.emerging import EmergingConfig
+from pipelines.narratives.query import emerging
+from pipelines.narratives.step import update_narratives
+from pipelines.process import annotation_frame, document_text
+from warehouse.db import open_reader, open_writer
+from warehouse.records import Document
+from warehouse.write import write_annotations, write_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMELINE = Path("data/timeline/rss_timeline_2025_2026.jsonl.gz")
+START, END = "2025-08-07", "2025-12-01"
+TOP = 20
+HORIZON = 24  # hours after onset
+
+
+@dataclass(frozen=True)
+class RealEvent:
+    """A labelled real event: name, pattern on title + summary (lower case), period to look for its onset in."""
+
+    name: str
+    pattern: str
+    since: str
+    until: str
+
+
+EVENTS = [
+    RealEvent("Bão Kajiki (bão số 5)", r"kajiki|bão số 5\b", "2025-08-20", "2025-08-28"),
+    RealEvent("Bão Ragasa (bão số 9)", r"ragasa|bão số 9\b", "2025-09-17", "2025-09-26"),
+    RealEvent("Bão Bualoi (bão số 10)", r"bualoi|bão số 10\b", "2025-09-23", "2025-10-01"),
+    RealEvent("Bão Matmo (bão số 11)", r"matmo|bão số 11\b", "2025-10-01", "2025-10-07"),
+    RealEvent("Lũ lịch sử Huế - Đà Nẵng", r"(lũ|ngập).*(huế|đà nẵng)|(huế|đà nẵng).*(lũ|ngập)", "2025-10-24",
+              "2025-10-31"),
+    RealEvent("Bão Kalmaegi (bão số 13)", r"kalmaegi|bão số 13\b", "2025-11-01", "2025-11-08"),
+    RealEvent("Lũ Khánh Hòa - Đắk Lắk - Gia Lai", r"(lũ|ngập).*(khánh hòa|đắk lắk|gia lai)|(khánh hòa|đắk lắk|gia lai)"
+              r".*(lũ|ngập)", "2025-11-15", "2025-11-24"),
+    RealEvent("Bão Koto (bão số 15)", r"koto|bão số 15\b", "2025-11-23", "2025-11-30"),
+]
+
+
+def load_items(shared: Path) -> list[dict[str, str]]:
+    """Timeline items published in [START, END)."""
+    out = []
+    with gzip.open(shared / TIMELINE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            item = json.loads(line)
+            if START <= item["published"][:10] < END:
+                out.append(item)
+    return out
+
+
+def build(db: Path, items: list[dict[str, str]]) -> dict[str, float]:
+    """Store, annotate and place the items (only what is not done yet); seconds per step."""
+    from nlp.annotate import Annotator
+
+    docs = [Document(url=i["link"], source=i["source"].split(" - ")[0], title=i["title"], text=i.get("summary") or "",
+                     published_at=datetime.fromisoformat(i["published"]), extra={"category": i.get("category")})
+            for i in items]
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    with open_writer(db) as con:
+        write_documents(con, docs)
+        pending = con.execute("SELECT d.id, coalesce(d.title, ''), coalesce(d.text, '') FROM documents d "
+                              "ANTI JOIN annotations a ON a.document_id = d.id").fetchall()
+    seconds["store"] = time.perf_counter() - started
+    started = time.perf_counter()
+    if pending:
+        annotator = Annotator.load()
+        for lo in range(0, len(pending), 5000):
+            chunk = pending[lo : lo + 5000]
+            notes = annotator.annotate([document_text(t, x) for _, t, x in chunk])
+            with open_writer(db) as con:
+                write_annotations(con, annotation_frame([r[0] for r in chunk], notes, annotator.model_version))
+    seconds["annotate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    report = update_narratives(db)
+    seconds["narratives"] = time.perf_counter() - started
+    seconds["documents_placed"] = report.documents
+    return seconds
+
+
+def onset(items: list[dict[str, str]], event: RealEvent, need: int = 5) -> pd.Timestamp | None:
+    """First time at which `need` matching items fell within the trailing 24 h, in the event's period."""
+    pattern = re.compile(event.pattern)
+    times = sorted(pd.Timestamp(i["published"]) for i in items
+                   if event.since <= i["published"][:10] <= event.until
+                   and pattern.search(f"{i['title']} {i.get('summary') or ''}".lower()))
+    for k in range(need - 1, len(times)):
+        if times[k] - times[k - need + 1] <= pd.Timedelta("24h"):
+            return times[k]
+    return None
+
+
+def is_event(db: Path, narrative_ids: list[str], at: pd.Timestamp, pattern: re.Pattern[str]) -> list[bool]:
+    """Whether each narrative is the event: half its documents up to `at` match the pattern."""
+    with open_reader(db) as con:
+        rows = con.execute(
+            "SELECT m.narrative_id, lower(coalesce(d.title, '') || ' ' || coalesce(d.text, '')) "
+            "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+            "WHERE m.narrative_id IN (SELECT unnest(?)) "
+            "AND d.published_at <= ?::TIMESTAMPTZ", [narrative_ids, at]).fetchall()
+    hits: dict[str, list[bool]] = {}
+    for nid, text in rows:
+        hits.setdefault(nid, []).append(bool(pattern.search(text)))
+    return [bool(hits.get(n)) and sum(hits[n]) * 2 >= len(hits[n]) for n in narrative_ids]
+
+
+def evaluate(db: Path, items: list[dict[str, str]], negative: bool) -> list[dict[str, object]]:
+    """For each event: onset, the first hour it is in the top 20 (or None), its rank and label then."""
+    rows = []
+    for event in EVENTS:
+        start = onset(items, event)
+        found: dict[str, object] = {"event": event.name, "onset": start.isoformat() if start else None,
+                                    "delay_h": None, "rank": None, "label": None}
+        if start is not None:
+            pattern = re.compile(event.pattern)
+            for hour in range(HORIZON + 1):
+                at = start.ceil("h") + pd.Timedelta(hours=hour)
+                ranked = emerging(db, at, EmergingConfig(), negative=negative, top=TOP)
+                if ranked.empty:
+                    continue
+                flags = is_event(db, ranked["narrative_id"].tolist(), at, pattern)
+                if any(flags):
+                    k = flags.index(True)
+                    found.update(delay_h=round((at - start).total_seconds() / 3600, 1), rank=k + 1,
+                                 label=str(ranked["label"].iloc[k]))
+                    break
+        rows.append(found)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build (or reuse) the warehouse, then report each event's detection."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--db", type=Path, default=Path("/tmp/radar-eval-emerging.duckdb"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.shared / TIMELINE).is_file():
+        print(f"eval_emerging: {args.shared / TIMELINE} not found (../shared is absent); nothing to evaluate")
+        return 0
+    items = load_items(args.shared)
+    seconds = build(args.db, items)
+    print(f"warehouse {args.db}: {len(items)} items {START}..{END}; " +
+          ", ".join(f"{k} {v:.0f}" for k, v in seconds.items()), file=sys.stderr)
+    results = {mode: evaluate(args.db, items, negative=(mode == "negative")) for mode in ("emerging", "negative")}
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    for mode, rows in results.items():
+        found = [r for r in rows if r["delay_h"] is not None]
+        delays = sorted(float(r["delay_h"]) for r in found)  # type: ignore[arg-type]
+        median = delays[len(delays) // 2] if delays else float("nan")
+        print(f"\n{mode}: {len(found)}/{len(rows)} events in the top {TOP} within {HORIZON} h of onset; "
+              f"median delay {median:.1f} h")
+        print(f"{'event':36} {'onset':26} {'delay h':>7} {'rank':>4}  label")
+        for r in rows:
+            delay = "-" if r["delay_h"] is None else f"{r['delay_h']}"
+            print(f"{r['event']:36} {str(r['onset']):26} {delay:>7} {str(r['rank'] or '-'):>4}  {r['label'] or ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
