@@ -140,6 +140,23 @@ def growth_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) ->
     )
 
 
+def negative_shift_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) -> pd.DataFrame:
+    """Topics turning negative ready to show: shares as percentages, the shift in percentage points."""
+    out = with_labels(frame, lang, topics)
+    out["negative_share"] = out["negative_share"].map(format_share)
+    out["prior_share"] = out["prior_share"].map(format_share)
+    out["shift"] = [f"{100 * s:+.0f}" for s in out["shift"]]
+    out["link"] = frame["topic"].map(topic_url)
+    return rename(
+        out,
+        {
+            "topic": "topic", "last_24h": "last_24h", "negative_share": "negative_share_24h",
+            "prior_share": "negative_share_prior", "shift": "shift_points", "link": "link",
+        },
+        lang,
+    )
+
+
 def format_time(moment: datetime | pd.Timestamp, lang: str) -> str:
     """A moment as local day and minute, day-first in Vietnamese."""
     local = moment.astimezone(TZ)

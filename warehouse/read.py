@@ -148,6 +148,37 @@ def topic_growth(
     )
 
 
+def negative_shift(
+    con: duckdb.DuckDBPyConnection, now: datetime, limit: int = 10, min_documents: int = 3
+) -> pd.DataFrame:
+    """Topics turning negative: negative share of the 24 hours up to `now` against the 7 days before.
+
+    Columns topic, last_24h, negative_share, prior_share (NULL when the topic is new) and shift
+    (negative_share minus prior_share, the prior counted as 0 when new), largest shift first.
+    """
+    return query_frame(
+        con,
+        "WITH w AS ("
+        "  SELECT topic,"
+        "    sum(n_documents) FILTER (WHERE hour > ?::TIMESTAMPTZ - INTERVAL 24 HOUR) AS last_24h,"
+        "    sum(n_documents) FILTER (WHERE hour > ?::TIMESTAMPTZ - INTERVAL 24 HOUR AND sentiment = ?) AS neg,"
+        "    sum(n_documents) FILTER (WHERE hour <= ?::TIMESTAMPTZ - INTERVAL 24 HOUR) AS prior,"
+        "    sum(n_documents) FILTER (WHERE hour <= ?::TIMESTAMPTZ - INTERVAL 24 HOUR AND sentiment = ?)"
+        "      AS prior_neg"
+        "  FROM hourly_aggregates"
+        "  WHERE hour > ?::TIMESTAMPTZ - INTERVAL 8 DAY AND hour <= ?"
+        "  GROUP BY topic"
+        "), s AS ("
+        "  SELECT topic, last_24h, coalesce(neg, 0) / last_24h AS negative_share,"
+        "    coalesce(prior_neg, 0) / nullif(prior, 0) AS prior_share"
+        "  FROM w WHERE coalesce(last_24h, 0) >= ?"
+        ") "
+        "SELECT *, negative_share - coalesce(prior_share, 0) AS shift FROM s "
+        "WHERE negative_share > 0 ORDER BY shift DESC, last_24h DESC, topic LIMIT ?",
+        [now, now, NEGATIVE, now, now, NEGATIVE, now, now, min_documents, limit],
+    )
+
+
 def recent_spikes(
     con: duckdb.DuckDBPyConnection,
     start: datetime,

@@ -21,6 +21,7 @@ with ctx.reading():
     by_sentiment = fetch(ctx.db, read.volume, start, end, ctx.grain, "sentiment")
     top = fetch(ctx.db, read.top_topics, start, end, 10)
     growth = fetch(ctx.db, read.topic_growth, now, 10)
+    turning = fetch(ctx.db, read.negative_shift, now, 10)
     alerts = fetch(ctx.db, read.recent_spikes, start, end, 10)
     best = fetch(ctx.db, read.top_spikes, start, end, 10)
 
@@ -67,8 +68,13 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    st.subheader(ctx.t("recent_alerts"))
-    table(display.spikes_display(alerts, ctx.lang, topics), ctx)
+    st.subheader(ctx.t("turning_negative"))
+    st.caption(ctx.t("negative_caption", time=display.format_time(now, ctx.lang)))
+    table(display.negative_shift_display(turning, ctx.lang, topics), ctx)
 with right:
-    st.subheader(ctx.t("highest_scores"))
-    table(display.spikes_display(best, ctx.lang, topics), ctx)
+    st.subheader(ctx.t("spikes"))
+    recent_tab, best_tab = st.tabs([ctx.t("recent_alerts"), ctx.t("highest_scores")])
+    with recent_tab:
+        table(display.spikes_display(alerts, ctx.lang, topics), ctx)
+    with best_tab:
+        table(display.spikes_display(best, ctx.lang, topics), ctx)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -30,6 +31,13 @@ def texts(elements: object) -> list[str]:
 def metrics(at: AppTest) -> dict[str, str]:
     """Metric label -> shown value."""
     return {m.label: str(m.value) for m in at.metric}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The only table of the page that has this column."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
 
 
 def markdown(at: AppTest) -> str:
@@ -61,12 +69,17 @@ def test_overview_counts_the_last_30_days_of_data(app: MakeApp, corpus_db: Path)
     assert shown["Thời gian"] == f"{NEWEST - timedelta(days=29):%d/%m/%Y} – {NEWEST:%d/%m/%Y}"
     assert texts(at.subheader) == [
         "Số bài theo nguồn", "Số bài theo sắc thái", "Chủ đề nổi bật", "Chủ đề đang tăng",
-        "Cảnh báo đột biến gần đây", "Điểm đột biến cao nhất",
+        "Chủ đề chuyển tiêu cực", "Đột biến",
     ]
-    growth = at.dataframe[0].value
+    growth = table_with(at, "Mức tăng (lần)")
     assert growth.iloc[0, 0] == NAMES[SPIKE_TOPIC].vi
-    alerts = at.dataframe[1].value
-    assert list(alerts.iloc[:, 1]) == [NAMES[SPIKE_TOPIC].vi]
+    turning = table_with(at, "Thay đổi (điểm %)")
+    traffic = [i for i in ITEMS if i.topic == SPIKE_TOPIC and i.hours_before < 24]
+    share = sum(i.sentiment == "negative" for i in traffic) / len(traffic)
+    assert list(turning.iloc[:, 0]) == [NAMES[SPIKE_TOPIC].vi]
+    assert turning["Tiêu cực 24 giờ"].iloc[0] == format_share(share)
+    spikes = [d.value for d in at.dataframe if "Điểm" in d.value.columns]
+    assert [list(s["Chủ đề"]) for s in spikes] == [[NAMES[SPIKE_TOPIC].vi], [NAMES[SPIKE_TOPIC].vi, NAMES["y-te"].vi]]
 
 
 def test_overview_date_range_filters(app: MakeApp, corpus_db: Path) -> None:
@@ -225,7 +238,7 @@ def test_english_switch_changes_labels(app: MakeApp, corpus_db: Path) -> None:
     assert texts(at.title) == ["Overview"]
     assert "Documents" in metrics(at) and "Negative share" in metrics(at)
     assert "Rising topics" in texts(at.subheader)
-    assert at.dataframe[0].value.iloc[0, 0] == NAMES[SPIKE_TOPIC].en
+    assert table_with(at, "Growth (×)").iloc[0, 0] == NAMES[SPIKE_TOPIC].en
     at.switch_page("views/topic.py").run()
     assert texts(at.title) == ["Topics"]
     assert at.selectbox(key="topic").value == SPIKE_TOPIC
@@ -258,7 +271,7 @@ def test_pages_render_before_any_annotation(app: MakeApp, tmp_path: Path, page: 
 
 def test_topic_page_opens_the_topic_named_in_the_url(app: MakeApp, corpus_db: Path) -> None:
     at = app(corpus_db)
-    links = at.dataframe[0].value["Liên kết"]  # rising topics link to their topic page
+    links = table_with(at, "Mức tăng (lần)")["Liên kết"]  # rising topics link to their topic page
     assert links.iloc[0] == f"topic?topic={SPIKE_TOPIC}"
     at.query_params["topic"] = "y-te"
     at.switch_page("views/topic.py").run()

@@ -93,11 +93,25 @@ def test_growth_display_marks_new_topics() -> None:
     assert list(out.iloc[:, 3]) == ["3.0×", "mới"]
 
 
+def test_negative_shift_display() -> None:
+    frame = pd.DataFrame(
+        {"topic": ["y-te", "moi"], "last_24h": [5, 3], "negative_share": [0.6, 1.0],
+         "prior_share": [0.2, None], "shift": [0.4, 1.0]}
+    )
+    out = display.negative_shift_display(frame, "en", {"y-te": "health"})
+    assert out.values.tolist() == [
+        ["health", 5, "60%", "20%", "+40", "topic?topic=y-te"],
+        ["moi", 3, "100%", "–", "+100", "topic?topic=moi"],
+    ]
+
+
 def test_display_frames_accept_no_rows() -> None:
     spikes = pd.DataFrame(columns=["hour", "topic", "n_documents", "expected", "score", "alert"])
     assert display.spikes_display(spikes, "vi", {}).empty
     growth = pd.DataFrame(columns=["topic", "last_24h", "baseline", "growth"])
     assert display.growth_display(growth, "en", {}).empty
+    turning = pd.DataFrame(columns=["topic", "last_24h", "negative_share", "prior_share", "shift"])
+    assert display.negative_shift_display(turning, "vi", {}).empty
 
 
 def test_markdown_link_escapes_titles_and_refuses_other_schemes() -> None:

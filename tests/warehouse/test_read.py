@@ -142,6 +142,28 @@ def test_topic_growth_puts_new_topics_first(tmp_path: Path) -> None:
     assert pd.isna(frame["growth"].iloc[0])
 
 
+def test_negative_shift_compares_the_last_day_with_the_week_before(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(path) as c:  # a new topic, all negative, and a steady one, never negative
+        c.executemany(
+            "INSERT INTO hourly_aggregates VALUES (?, ?, ?, 'press', ?)",
+            [[NEWEST - timedelta(hours=1), "quoc-phong", "negative", 3],
+             [NEWEST - timedelta(hours=1), "doi-song", "positive", 4]],
+        )
+    with open_reader(path) as c:
+        frame = read.negative_shift(c, NEWEST).set_index("topic")
+    traffic = [i for i in ITEMS if i.topic == SPIKE_TOPIC]
+    last = [i for i in traffic if i.hours_before < 24]
+    prior = [i for i in traffic if 24 <= i.hours_before < 8 * 24]
+    share = sum(i.sentiment == "negative" for i in last) / len(last)
+    prior_share = sum(i.sentiment == "negative" for i in prior) / len(prior)
+    assert list(frame.index) == ["quoc-phong", SPIKE_TOPIC]  # never-negative topics are left out
+    assert frame.loc["quoc-phong", "shift"] == 1.0 and pd.isna(frame.loc["quoc-phong", "prior_share"])
+    assert frame.loc[SPIKE_TOPIC, "last_24h"] == len(last)
+    assert frame.loc[SPIKE_TOPIC, "negative_share"] == pytest.approx(share)
+    assert frame.loc[SPIKE_TOPIC, "shift"] == pytest.approx(share - prior_share)
+
+
 def test_spikes(con: duckdb.DuckDBPyConnection) -> None:
     alerts = read.recent_spikes(con, START, END)
     assert list(alerts["topic"]) == [SPIKE_TOPIC]
