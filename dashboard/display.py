@@ -197,6 +197,12 @@ def spikes_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) ->
     )
 
 
+def topic_sources_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A topic's sources ready to show, the negative share as a percentage."""
+    out = frame.assign(negative_share=frame["negative_share"].map(format_share))
+    return rename(out, {"source": "source", "n_documents": "count", "negative_share": "negative_share"}, lang)
+
+
 def documents_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str]) -> pd.DataFrame:
     """Documents ready to show in a table: local time, names, and the original URL as the link."""
     out = with_labels(frame, lang, topics)

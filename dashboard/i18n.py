@@ -94,6 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "trend": {"vi": "Diễn biến", "en": "Trend"},
     "sentiment_mix": {"vi": "Cơ cấu sắc thái", "en": "Sentiment mix"},
     "sample_documents": {"vi": "Bài viết tiêu biểu", "en": "Sample documents"},
+    "topic_sources": {"vi": "Nguồn đưa tin", "en": "Where it is covered"},
     "topic_spikes": {"vi": "Đột biến của chủ đề", "en": "Spikes of this topic"},
     "search_query": {"vi": "Từ khóa", "en": "Keywords"},
     "search_help": {

@@ -260,6 +260,21 @@ def topic_sentiment(
     )
 
 
+def topic_sources(
+    con: duckdb.DuckDBPyConnection, topic: str, start: datetime, end: datetime, limit: int = 15
+) -> pd.DataFrame:
+    """Where a topic is covered in [start, end): source, n_documents, negative_share, most first."""
+    return query_frame(
+        con,
+        "SELECT d.source, count(*) AS n_documents, "
+        "count(*) FILTER (WHERE a.sentiment = ?) / count(*) AS negative_share "
+        "FROM documents d JOIN annotations a ON a.document_id = d.id "
+        "WHERE a.topic = ? AND d.published_at >= ? AND d.published_at < ? "
+        "GROUP BY d.source ORDER BY n_documents DESC, d.source LIMIT ?",
+        [NEGATIVE, topic, start, end, limit],
+    )
+
+
 DOCUMENT_COLUMNS = (
     "d.published_at, d.source, d.title, d.url, a.topic, "
     f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, a.sentiment_score"

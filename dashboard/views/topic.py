@@ -27,6 +27,7 @@ with ctx.reading():
     mix = fetch(ctx.db, read.topic_sentiment, slug, start, end, grain)
     spikes = fetch(ctx.db, read.recent_spikes, start, end, 20, slug)
     samples = fetch(ctx.db, read.sample_documents, slug, start, end, 20)
+    where = fetch(ctx.db, read.topic_sources, slug, start, end)
 name = display.label(slug, topics)
 
 st.subheader(f"{ctx.t('trend')}: {name}")
@@ -38,17 +39,22 @@ st.plotly_chart(
 )
 st.metric(ctx.t("documents"), display.format_count(trend["n_documents"].sum(), ctx.lang))
 
-st.subheader(ctx.t("sentiment_mix"))
-if mix.empty:
-    st.info(ctx.t("no_rows"))
-else:
-    st.plotly_chart(
-        charts.sentiment_mix(
-            display.by_sentiment(mix, "sentiment", ctx.lang), colors=display.sentiment_colors(ctx.lang),
-            x_title=ctx.t("time"), y_title="%",
-        ),
-        key="topic_mix",
-    )
+left, right = st.columns(2)
+with left:
+    st.subheader(ctx.t("sentiment_mix"))
+    if mix.empty:
+        st.info(ctx.t("no_rows"))
+    else:
+        st.plotly_chart(
+            charts.sentiment_mix(
+                display.by_sentiment(mix, "sentiment", ctx.lang), colors=display.sentiment_colors(ctx.lang),
+                x_title=ctx.t("time"), y_title="%",
+            ),
+            key="topic_mix",
+        )
+with right:
+    st.subheader(ctx.t("topic_sources"))
+    table(display.topic_sources_display(where, ctx.lang), ctx)
 
 st.subheader(ctx.t("topic_spikes"))
 table(display.spikes_display(spikes, ctx.lang, topics), ctx)

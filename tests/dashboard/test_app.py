@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -97,8 +98,9 @@ def test_topic_page_shows_the_chosen_topic(app: MakeApp, corpus_db: Path) -> Non
     for item in recent():
         if item.topic == SPIKE_TOPIC:
             assert item.title in page and item.url in page
-    spikes = at.dataframe[0].value
-    assert list(spikes["Điểm"]) == [4.5]
+    assert list(table_with(at, "Điểm")["Điểm"]) == [4.5]
+    where = table_with(at, "Tỷ lệ tiêu cực").set_index("Nguồn")
+    assert where["Số bài"].to_dict() == dict(Counter(i.source for i in recent() if i.topic == SPIKE_TOPIC))
 
     at.selectbox(key="topic").set_value("y-te").run()
     assert not at.exception

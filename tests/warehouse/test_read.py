@@ -200,6 +200,16 @@ def test_sample_documents_newest_first(con: duckdb.DuckDBPyConnection) -> None:
     assert set(negative["sentiment"]) == {"negative"}
 
 
+def test_topic_sources(con: duckdb.DuckDBPyConnection) -> None:
+    frame = read.topic_sources(con, SPIKE_TOPIC, START, END).set_index("source")
+    items = [i for i in in_window() if i.topic == SPIKE_TOPIC]
+    for source, n in Counter(i.source for i in items).items():
+        assert frame.loc[source, "n_documents"] == n
+        negative = sum(i.sentiment == "negative" for i in items if i.source == source)
+        assert frame.loc[source, "negative_share"] == pytest.approx(negative / n)
+    assert list(frame["n_documents"]) == sorted(frame["n_documents"], reverse=True)
+
+
 def test_search_is_case_insensitive_on_vietnamese(con: duckdb.DuckDBPyConnection) -> None:
     frame = read.search_documents(con, Q("ùn TẮC", START, END))
     expected = {i.title for i in in_window() if "ùn tắc" in i.title.lower()}
