@@ -78,6 +78,9 @@ def crawl_run(
     fmt: Annotated[
         Format, typer.Option("--format", help="table: one line | json: every count, per source too")
     ] = Format.table,
+    no_raw: Annotated[
+        bool, typer.Option("--no-raw", help="Không lưu trang gốc / do not keep raw pages (about 100 KB each).")
+    ] = False,
 ) -> None:
     """Thu thập các nguồn / Crawl sources' feeds and articles into the warehouse."""
     settings = load_settings(db=db)
@@ -90,6 +93,7 @@ def crawl_run(
             time_limit_s=minutes * 60 if minutes else None,
             user_agent=settings.user_agent,
             log_level="INFO" if verbose else "WARNING",
+            keep_raw=not no_raw,
         )
     except CrawlError as exc:
         raise UserError(str(exc)) from None

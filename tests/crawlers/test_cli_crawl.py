@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.cli import main
 from tests.crawlers.sites import STORIES, bind, news_site, serve, write_registry
+from warehouse.db import open_reader
 
 
 def radar(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
@@ -53,26 +54,20 @@ def test_bad_input_gives_one_line_and_exit_2(
 def test_crawl_run_prints_counts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    db = tmp_path / "r.duckdb"
     with serve(news_site(STORIES[:1])) as site:
         bind(site)
         registry = write_registry(
             tmp_path / "sources.toml",
             [{"name": "bao", "url": site.base, "feeds": [site.url("/rss/tin-moi-nhat.rss")]}],
         )
-        args = (
-            "crawl",
-            "run",
-            "--registry",
-            str(registry),
-            "--db",
-            str(tmp_path / "r.duckdb"),
-            "--max-items",
-            "5",
-        )
-        code, out, err = radar(capsys, monkeypatch, *args)
+        args = ("crawl", "run", "--registry", str(registry), "--db", str(db), "--max-items", "5")
+        code, out, err = radar(capsys, monkeypatch, *args, "--no-raw")
         assert code == 0, err
         assert out.startswith("mới/new: 1  trùng/duplicate: 0  lỗi/failed: 0")
         assert "articles extracted 1" in out
         code, out, err = radar(capsys, monkeypatch, *args, "--format", "json")
     stats = json.loads(out)
     assert code == 0 and stats["new"] == 0 and stats["items_known"] == 1 and stats["feeds_ok"] == 1
+    with open_reader(db) as con:
+        assert con.execute("SELECT count(*) FROM raw_pages").fetchone() == (0,)
