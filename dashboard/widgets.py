@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import display
@@ -118,6 +120,14 @@ def table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> None:
         frame, hide_index=True, width="stretch", key=key,
         column_config={ctx.t("link"): st.column_config.LinkColumn(display_text=ctx.t("open"))},
     )
+
+
+def chart(frame: pd.DataFrame, ctx: Context, *, key: str, figure: Callable[[pd.DataFrame], go.Figure]) -> None:
+    """The figure drawn from the frame, or the "no data" notice when the frame has no rows."""
+    if frame.empty:
+        st.info(ctx.t("no_rows"))
+    else:
+        st.plotly_chart(figure(frame), key=key)
 
 
 def source_volume(ctx: Context) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, display
 from dashboard.data import fetch
-from dashboard.widgets import page_context, source_volume, table
+from dashboard.widgets import chart, page_context, source_volume, table
 from warehouse import read
 
 ctx = page_context()
@@ -51,16 +51,10 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("top_topics"))
-    if top.empty:
-        st.info(ctx.t("no_rows"))
-    else:
-        st.plotly_chart(
-            charts.horizontal_bars(
-                display.with_labels(top, ctx.lang, topics), y="topic", x="n_documents",
-                x_title=ctx.t("count"), y_title="",
-            ),
-            key="top_topics",
-        )
+    chart(
+        display.with_labels(top, ctx.lang, topics), ctx, key="top_topics",
+        figure=lambda f: charts.horizontal_bars(f, y="topic", x="n_documents", x_title=ctx.t("count"), y_title=""),
+    )
 with right:
     st.subheader(ctx.t("rising_topics"))
     st.caption(ctx.t("growth_caption", time=display.format_time(now, ctx.lang)))
