@@ -824,7 +824,7 @@ def _extract(html: bytes | str, url: str, encoding: str | None) -> Article | Non
     if not title:
         LOGGER.info("no title: %s", url)
         return None
-    default_tz = _default_tz(url, tree, text)
+    default_tz = _default_tz(canonical, tree, text)
     published = find_published(tree, default_tz, objects, title)
     if published is not None and default_tz is VIETNAM_TZ:
         published = published.astimezone(VIETNAM_TZ)
