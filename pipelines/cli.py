@@ -155,12 +155,17 @@ def demo(
         print(f"demo: newest {settings.demo_days} days of {path}")
         _ingest(settings, path, newest_days=settings.demo_days)
     else:
-        from crawlers.run import run_crawl
+        from crawlers.run import CrawlError, run_crawl
 
         print(f"demo: crawling the live feeds for {settings.demo_crawl_minutes:g} minutes")
-        stats = run_crawl(settings.db, None, max_items_per_feed=30,
-                          time_limit_s=int(settings.demo_crawl_minutes * 60), user_agent=settings.user_agent)
-        print(f"crawl: {stats}")
+        try:
+            stats = run_crawl(settings.db, None, max_items_per_feed=30,
+                              time_limit_s=int(settings.demo_crawl_minutes * 60), user_agent=settings.user_agent)
+        except CrawlError as exc:
+            raise UserError(f"demo crawl failed: {exc}") from None
+        print(f"crawl: {stats.summary()}")
+        if stats.new == 0:
+            raise UserError("demo crawl stored no documents: the news sites could not be reached or parsed")
     _process(settings)
     if not no_serve:
         raise typer.Exit(serve_dashboard(settings.db, settings.dashboard_port, headless=no_browser))

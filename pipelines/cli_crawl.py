@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from crawlers.registry import KINDS, load_registry
-from crawlers.run import CrawlError, run_crawl
+from crawlers.social.registry import KIND as SOCIAL_KIND
+from crawlers.social.registry import load_registry as load_social_registry
 from pipelines.errors import UserError
 from pipelines.settings import load_settings
 
@@ -44,16 +45,21 @@ def render_table(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
 @sources_app.command("list")
 def sources_list(
     kind: Annotated[
-        str | None, typer.Option("--kind", help=f"Lọc theo loại / filter by kind: {', '.join(KINDS)}.")
+        str | None,
+        typer.Option("--kind", help=f"Lọc theo loại / filter by kind: {', '.join((*KINDS, SOCIAL_KIND))}."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table | json")] = Format.table,
     registry: RegistryOption = None,
 ) -> None:
     """Liệt kê nguồn / List sources: name, kind, connector, url, status."""
-    if kind is not None and kind not in KINDS:
-        raise UserError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    kinds = (*KINDS, SOCIAL_KIND)
+    if kind is not None and kind not in kinds:
+        raise UserError(f"unknown kind {kind!r}; valid kinds: {', '.join(kinds)}")
     sources = [s for s in load_registry(registry) if kind is None or s.kind == kind]
     rows = [{c: getattr(s, c) for c in SOURCE_COLUMNS} for s in sources]
+    # Social and comment sources (crawlers/social_sources.toml) are listed with the press registry.
+    rows += [{c: str(s.row()[c]) for c in SOURCE_COLUMNS} for s in load_social_registry()
+             if kind is None or s.kind == kind]
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -83,11 +89,27 @@ def crawl_run(
     ] = False,
 ) -> None:
     """Thu thập các nguồn / Crawl sources' feeds and articles into the warehouse."""
+    from crawlers.run import CrawlError, run_crawl
+
     settings = load_settings(db=db)
+    social_names = {s.name for s in load_social_registry()}
+    social = [n for n in source or [] if n in social_names]
+    press = [n for n in source or [] if n not in social_names]
+    if social:
+        from crawlers.social.errors import SocialError
+        from pipelines.cli_social import collect_social
+
+        for name in social:
+            try:
+                typer.echo(f"{name}: {collect_social(name, settings).summary()}")
+            except SocialError as exc:
+                raise UserError(f"social {name}: {exc}") from None
+        if not press:
+            return
     try:
         stats = run_crawl(
             settings.db,
-            source or None,
+            press or None,
             registry_path=registry,
             max_items_per_feed=max_items,
             time_limit_s=minutes * 60 if minutes else None,
