@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,12 @@ from warehouse.sql import QueryResult
 CACHE_TTL_SECONDS = 600
 # While `radar process` writes, every version gets its own entries: bound the memory they take.
 CACHE_MAX_ENTRIES = 1000
+
+# How long a page waits for the writer before showing the results it had before.
+READ_TIMEOUT_S = 8.0
+# Last good result of each query, whatever the data version, shown while the writer holds the lock.
+FALLBACK_MAX_ENTRIES = 500
+STALE_KEY = "_radar_showing_stale_data"
 
 T = TypeVar("T")
 # The read API modules whose functions the pages may call through `fetch`.
@@ -57,10 +64,18 @@ class _LazyReader:
         self.db = db
         self._stack = ExitStack()
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._locked: WarehouseLocked | None = None
 
     def get(self) -> duckdb.DuckDBPyConnection:
+        # After one wait for the writer has timed out, the rest of the page does not wait again.
+        if self._locked is not None:
+            raise self._locked
         if self._con is None:
-            self._con = self._stack.enter_context(open_reader(self.db))
+            try:
+                self._con = self._stack.enter_context(open_reader(self.db, timeout=READ_TIMEOUT_S))
+            except WarehouseLocked as exc:
+                self._locked = exc
+                raise
         return self._con
 
     def close(self) -> None:
@@ -96,7 +111,7 @@ def _connection(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
     if reader is not None and reader.db == db:
         yield reader.get()
     else:
-        with open_reader(db) as con:
+        with open_reader(db, timeout=READ_TIMEOUT_S) as con:
             yield con
 
 
@@ -130,7 +145,7 @@ def warehouse_state(db: str) -> WarehouseState:
     if not Path(db).exists():
         return WarehouseState(Status.MISSING)
     try:
-        return _state(db, data_version(db))
+        return _remember((db, "state"), lambda: _state(db, data_version(db)))
     except WarehouseMissing:
         return WarehouseState(Status.MISSING)
     except WarehouseLocked:
@@ -151,12 +166,48 @@ def fetch(db: str, reader: Callable[..., T], *args: Any) -> T:
         raise ValueError(f"{reader.__module__}.{reader.__name__} is not a read-API function")
     # Lists are turned into tuples so that equal filters share one cache entry.
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return cast(T, _query(db, data_version(db), reader.__module__, reader.__name__, frozen))
+    return cast(
+        T,
+        _remember(
+            (db, reader.__module__, reader.__name__, frozen),
+            lambda: _query(db, data_version(db), reader.__module__, reader.__name__, frozen),
+        ),
+    )
+
+
+_fallback: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_fallback_lock = threading.Lock()
+
+
+def _remember(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """compute(), remembered under `key`; when the writer holds the lock too long, the last result."""
+    try:
+        result = compute()
+    except WarehouseLocked:
+        with _fallback_lock:
+            if key not in _fallback:
+                raise
+            stale = _fallback[key]
+        st.session_state[STALE_KEY] = True
+        return cast(T, stale)
+    with _fallback_lock:
+        _fallback[key] = result
+        _fallback.move_to_end(key)
+        while len(_fallback) > FALLBACK_MAX_ENTRIES:
+            _fallback.popitem(last=False)
+    return result
+
+
+def showing_stale_data() -> bool:
+    """Whether this run showed an earlier result because the writer held the lock; resets the flag."""
+    return bool(st.session_state.pop(STALE_KEY, False))
 
 
 def clear_cache() -> None:
-    """Forget every cached result, so the next run reads the warehouse again."""
+    """Forget every cached and remembered result, so the next run reads the warehouse again."""
     st.cache_data.clear()
+    with _fallback_lock:
+        _fallback.clear()
 
 
 def console_query(db: str, sql: str, max_rows: int) -> QueryResult:

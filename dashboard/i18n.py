@@ -37,6 +37,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The warehouse has been busy being written for too long; reload in a moment. "
         "(Kho dữ liệu đang bận; hãy tải lại sau.)",
     },
+    "stale_data": {
+        "vi": "Kho dữ liệu đang được ghi: một phần số liệu là của lần đọc trước.",
+        "en": "The warehouse is being written: some figures are from the previous read.",
+    },
     "date_range": {"vi": "Khoảng thời gian", "en": "Date range"},
     "refresh": {"vi": "Làm mới dữ liệu", "en": "Refresh data"},
     "data_until": {"vi": "Dữ liệu đến {time}", "en": "Data up to {time}"},

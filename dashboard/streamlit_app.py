@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.config import db_path
+from dashboard.data import showing_stale_data
 from dashboard.display import TOPIC_PAGE
 from dashboard.i18n import current_lang, tr
 from dashboard.widgets import guard, language_switch, sidebar_filters
@@ -28,9 +29,12 @@ navigation = st.navigation(
 )
 st.sidebar.markdown(f"**{tr('app_title', lang)}**")
 db = db_path()
+showing_stale_data()  # a flag left by an interrupted run must not show on this one
 try:
     sidebar_filters(guard(db, lang), lang)
     navigation.run()
+    if showing_stale_data():
+        st.sidebar.warning(tr("stale_data", lang))
 except WarehouseLocked:
     st.warning(tr("locked_warehouse", lang))
 except WarehouseMissing:

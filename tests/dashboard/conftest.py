@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.data import clear_cache
 from tests.dashboard.corpus import build_warehouse
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
@@ -24,7 +24,7 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Cached query results of one test must not leak into the next (each may use another file)."""
-    st.cache_data.clear()
+    clear_cache()
 
 
 @pytest.fixture()

@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import data
 from tests.dashboard.conftest import APP, PAGES
 from tests.dashboard.corpus import ITEMS, NEWEST, build_warehouse
 from warehouse import read
@@ -93,3 +94,45 @@ def test_reads_and_renders_succeed_while_another_process_writes(
     assert len(set(seen)) >= 2  # the writes really happened between the reads
     with open_reader(db) as con:
         assert read.data_bounds(con)["n_documents"].iloc[0] == len(ITEMS) + batches * BATCH
+
+
+# Holds the write lock until told to stop, as a long `radar process` step (an index rebuild) would.
+HOLDER = """
+import sys, time
+from pathlib import Path
+from warehouse.db import open_writer
+
+with open_writer(sys.argv[1]):
+    print("locked", flush=True)
+    while not Path(sys.argv[2]).exists():
+        time.sleep(0.05)
+"""
+
+
+def test_a_long_write_shows_the_previous_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build_warehouse(tmp_path / "radar.duckdb")
+    monkeypatch.setenv("RADAR_DB", str(db))
+    monkeypatch.setattr(data, "READ_TIMEOUT_S", 1.0)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    before = {m.label: m.value for m in at.metric}
+    stop = tmp_path / "stop"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(stop)], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        st.cache_data.clear()  # as if the data had changed: every query has to read again
+        at.run()
+        assert not at.exception
+        assert {m.label: m.value for m in at.metric} == before
+        assert "đang được ghi" in at.sidebar.warning[0].value
+
+        data.clear_cache()  # nothing read before: the page says the warehouse is busy
+        fresh = AppTest.from_file(str(APP), default_timeout=60).run()
+        assert not fresh.exception
+        assert "đang bận" in fresh.warning[0].value
+        assert not fresh.metric
+    finally:
+        stop.touch()
+        holder.wait(timeout=30)
+    at.run()
+    assert not at.sidebar.warning  # writer gone: fresh figures, no notice
