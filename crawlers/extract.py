@@ -424,17 +424,26 @@ _FOOTER_XPATH = "//*[contains(@class,'footer') or contains(@id,'footer')]"
 # Picture captions: trafilatura drops <figcaption> but not the caption blocks of many Vietnamese CMSs.
 _CAPTION_XPATH = "//figcaption | //*[contains(translate(@class,'CAPTION','caption'),'caption')]"
 # Boxes that sit inside or beside the story (related links, sharing, tags, ads); class names vary, so
-# they are removed only when they read like link lists (see _prune).
-_BOX_XPATH = (
-    "//*[contains(@class,'related') or contains(@class,'relate-') or contains(@class,'lienquan')"
-    " or contains(@class,'lien-quan') or contains(@class,'tinlienquan') or contains(@class,'box-tag')"
-    " or contains(@class,'tags-') or contains(@class,'social') or contains(@class,'share')"
-    " or contains(@class,'comment') or contains(@class,'breadcrumb') or contains(@class,'banner')"
-    " or contains(@class,'advert') or contains(@class,'qc-') or contains(@class,'newsletter')"
-    " or contains(@class,'most-') or contains(@class,'xem-them') or contains(@class,'readmore')"
-    " or contains(@id,'related') or contains(@id,'comment') or contains(@id,'lienquan')"
-    " or @type='RelatedNewsBox' or @type='RelatedOneNews' or contains(@data-role,'related')]"
+# they are removed only when they read like link lists (see _prune). Matched in Python: an XPath
+# with this many contains() costs more than the extraction itself.
+_BOX_CLASS = re.compile(
+    r"related|relate-|lienquan|lien-quan|box-tag|tags-|social|share|comment|breadcrumb|banner|advert"
+    r"|qc-|newsletter|most-|xem-them|readmore",
+    re.IGNORECASE,
 )
+_BOX_ID = re.compile(r"related|comment|lienquan", re.IGNORECASE)
+
+
+def _boxes(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Related-story, sharing, tag and ad boxes, in document order."""
+    return [
+        el
+        for el in tree.xpath("//*[@class or @id or @type or @data-role]")
+        if _BOX_CLASS.search(el.get("class") or "")
+        or _BOX_ID.search(el.get("id") or "")
+        or el.get("type") in ("RelatedNewsBox", "RelatedOneNews")
+        or "related" in (el.get("data-role") or "")
+    ]
 
 
 _LAYOUT_TAGS = dict.fromkeys(("table", "thead", "tbody", "tfoot", "tr", "td", "th"), "div")
@@ -468,9 +477,14 @@ def _prune(tree: lxml_html.HtmlElement) -> None:
     _unwrap_layout_tables(tree)
     body_len = len(tree.text_content()) or 1
     # Largest block each kind may be when it is not a link list: beyond, it may hold the story.
-    groups = ((_FURNITURE_XPATH, body_len), (_FOOTER_XPATH, 1500), (_CAPTION_XPATH, 400), (_BOX_XPATH, 300))
-    for xpath, largest in groups:
-        for el in tree.xpath(xpath):
+    groups = (
+        (tree.xpath(_FURNITURE_XPATH), body_len),
+        (tree.xpath(_FOOTER_XPATH), 1500),
+        (tree.xpath(_CAPTION_XPATH), 400),
+        (_boxes(tree), 300),
+    )
+    for found, largest in groups:
+        for el in found:
             size = len(el.text_content())
             if el.getparent() is None or el.xpath(".//h1") or size > body_len / 2:
                 continue
@@ -480,16 +494,22 @@ def _prune(tree: lxml_html.HtmlElement) -> None:
 
 
 # Where a sapo lives: class names in Vietnamese CMSs (sapo, chapeau, tóm tắt, mô tả) and elsewhere.
-_SAPO_XPATH = (
-    "//*[contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'sapo')"
-    " or contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'chapeau')"
-    " or contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'chappeau')"
-    " or contains(translate(@class,'SAPOLEADCHPU','sapoleadchpu'),'lead')"
-    " or contains(translate(@class,'DESC','desc'),'desc') or contains(@class,'tomtat') or contains(@class,'mota')"
-    " or contains(translate(@class,'SUMARY','sumary'),'summary') or contains(@class,'excerpt')"
-    " or contains(@class,'intro') or contains(@class,'abstract')"
-    " or @itemprop='description' or contains(@id,'sapo') or contains(@id,'Lead')][not(self::meta)]"
+_SAPO_CLASS = re.compile(
+    r"sapo|chapeau|chappeau|lead|desc|tomtat|mota|summary|excerpt|intro|abstract", re.IGNORECASE
 )
+
+
+def _sapo_blocks(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Blocks whose class, id or itemprop names a sapo, in document order."""
+    return [
+        el
+        for el in tree.xpath("//*[@class or @id or @itemprop][not(self::meta)]")
+        if _SAPO_CLASS.search(el.get("class") or "")
+        or el.get("itemprop") == "description"
+        or re.search(r"sapo|lead", el.get("id") or "", re.IGNORECASE)
+    ]
+
+
 _STRONG_SAPO = ("sapo", "chapeau", "chappeau", "tomtat")
 # "(Dân trí) - ", "TTO - ", "Chinhphu.vn: "; written without overlapping parts so it runs in linear time.
 _SOURCE_PREFIX = re.compile(r"(?:\([^()]{1,30}\)|[^\W\d][^()\-–—:]{0,29})\s*[-–—:]\s*")
@@ -532,7 +552,7 @@ def _lead(tree: lxml_html.HtmlElement, text: str, descriptions: list[str]) -> st
     body_key = _key(text[:3000])
     desc_keys = [_key(_strip_source(d))[:60] for d in descriptions if len(d) > 40]
     desc_keys = [d for d in desc_keys if len(d) >= 30]
-    candidates = chain(tree.xpath(_SAPO_XPATH), _description_blocks(tree, desc_keys) if desc_keys else ())
+    candidates = chain(_sapo_blocks(tree), _description_blocks(tree, desc_keys) if desc_keys else ())
     for el in candidates:
         if el.xpath(_OUTSIDE_STORY):
             continue
