@@ -28,7 +28,11 @@ CACHE_TTL_SECONDS = 600
 CACHE_MAX_ENTRIES = 1000
 
 # How long a page waits for the writer before showing the results it had before.
-READ_TIMEOUT_S = 8.0
+READ_TIMEOUT_S = 5.0
+# The warehouse check that starts every run waits less once it has read the warehouse: its date span
+# rarely changes, so the last one read serves while the writer is busy, and the page's own wait is
+# not doubled.
+STATE_TIMEOUT_S = 1.0
 # Last good result of each query, whatever the data version, shown while the writer holds the lock.
 FALLBACK_MAX_ENTRIES = 500
 STALE_KEY = "_radar_showing_stale_data"
@@ -105,13 +109,13 @@ def shared_reader(db: str) -> Iterator[None]:
 
 
 @contextmanager
-def _connection(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def _connection(db: str, timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
     """The run's shared connection when there is one for `db`, else a fresh short-lived one."""
     reader: _LazyReader | None = getattr(_local, "reader", None)
     if reader is not None and reader.db == db:
         yield reader.get()
     else:
-        with open_reader(db, timeout=READ_TIMEOUT_S) as con:
+        with open_reader(db, timeout=timeout) as con:
             yield con
 
 
@@ -129,8 +133,8 @@ def _mtime(path: Path) -> int:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
-def _state(db: str, version: tuple[int, int]) -> WarehouseState:
-    with _connection(db) as con:
+def _state(db: str, version: tuple[int, int], _timeout: float) -> WarehouseState:
+    with _connection(db, _timeout) as con:
         if read.missing_tables(con):
             return WarehouseState(Status.EMPTY)
         bounds = read.data_bounds(con).iloc[0]
@@ -145,7 +149,9 @@ def warehouse_state(db: str) -> WarehouseState:
     if not Path(db).exists():
         return WarehouseState(Status.MISSING)
     try:
-        return _remember((db, "state"), lambda: _state(db, data_version(db)))
+        key = (db, "state")
+        timeout = STATE_TIMEOUT_S if _remembered(key) else READ_TIMEOUT_S
+        return _remember(key, lambda: _state(db, data_version(db), timeout))
     except WarehouseMissing:
         return WarehouseState(Status.MISSING)
     except WarehouseLocked:
@@ -155,7 +161,7 @@ def warehouse_state(db: str) -> WarehouseState:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
 def _query(db: str, version: tuple[int, int], module: str, name: str, args: tuple[Any, ...]) -> Any:
     reader = getattr(READ_MODULES[module], name)
-    with _connection(db) as con:
+    with _connection(db, READ_TIMEOUT_S) as con:
         return reader(con, *args)
 
 
@@ -196,6 +202,11 @@ def _remember(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         while len(_fallback) > FALLBACK_MAX_ENTRIES:
             _fallback.popitem(last=False)
     return result
+
+
+def _remembered(key: tuple[Any, ...]) -> bool:
+    with _fallback_lock:
+        return key in _fallback
 
 
 def showing_stale_data() -> bool:
