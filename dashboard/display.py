@@ -247,10 +247,15 @@ def markdown_link(title: str, url: str) -> str:
     return f"[{text}](<{url}>)"
 
 
+def _text(value: object) -> str:
+    """A value as text, empty for a missing one (None or NaN), which would otherwise read "None"."""
+    return value if isinstance(value, str) else ""
+
+
 def document_lines(frame: pd.DataFrame, lang: str) -> str:
     """Documents as a Markdown list: linked title — source · local time · sentiment."""
     return "\n".join(
-        f"- {markdown_link(str(row.title), str(row.url))} — {markdown_escape(str(row.source))} · "
+        f"- {markdown_link(_text(row.title), _text(row.url))} — {markdown_escape(_text(row.source))} · "
         f"{format_time(row.published_at, lang)} · {sentiment_label(row.sentiment, lang)}"
         for row in frame.itertuples()
     )

@@ -133,6 +133,16 @@ def test_document_lines() -> None:
     assert display.document_lines(frame, "vi") == expected
 
 
+def test_document_lines_without_a_title_show_the_url() -> None:
+    frame = pd.DataFrame(
+        {
+            "published_at": [datetime(2025, 3, 15, 9, 5, tzinfo=TZ)], "source": ["fb"],
+            "title": [None], "url": ["https://t.vn/b"], "sentiment": ["neutral"],
+        }
+    )
+    assert display.document_lines(frame, "en").startswith("- [https://t.vn/b](<https://t.vn/b>) — fb")
+
+
 def test_formats() -> None:
     assert display.format_count(1234567, "vi") == "1.234.567"
     assert display.format_count(1234567, "en") == "1,234,567"
