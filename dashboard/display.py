@@ -220,6 +220,7 @@ def documents_display(frame: pd.DataFrame, lang: str, topics: Mapping[str, str])
 def sources_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Source rows ready to show: negative share as a percentage, newest document in local time."""
     out = frame.copy()
+    out["kind"] = out["kind"].map(lambda k: tr(f"kind_{k}", lang) if isinstance(k, str) else "–")
     out["negative_share"] = out["negative_share"].map(format_share)
     out["last_published"] = out["last_published"].map(lambda m: "–" if pd.isna(m) else format_time(m, lang))
     return rename(

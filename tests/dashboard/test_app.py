@@ -177,8 +177,9 @@ def test_search_without_matches(app: MakeApp, corpus_db: Path) -> None:
 def test_sources_page_lists_every_source_with_its_volume(app: MakeApp, corpus_db: Path) -> None:
     at = app(corpus_db).switch_page("views/sources.py").run()
     table = at.dataframe[0].value.set_index("Nguồn")
+    kinds = {"press": "Báo chí", "social": "Mạng xã hội"}
     for name, kind, _, _ in SOURCES:
-        assert table.loc[name, "Loại"] == kind
+        assert table.loc[name, "Loại"] == kinds[kind]
         assert table.loc[name, "Số bài"] == sum(i.source == name for i in recent())
 
 
@@ -245,6 +246,16 @@ def test_english_switch_changes_labels(app: MakeApp, corpus_db: Path) -> None:
     assert texts(at.title) == ["Topics"]
     assert at.selectbox(key="topic").value == SPIKE_TOPIC
     assert NAMES[SPIKE_TOPIC].en in at.selectbox(key="topic").options
+    at.switch_page("views/search.py").run()
+    assert texts(at.title) == ["Search"]
+    assert f"{len(recent())} matches" in markdown(at)
+    assert "Link" in at.dataframe[0].value.columns
+    at.switch_page("views/sources.py").run()
+    assert texts(at.title) == ["Sources"]
+    assert set(at.dataframe[0].value["Kind"]) == {"Press", "Social media"}
+    at.switch_page("views/sql.py").run()
+    assert texts(at.title) == ["SQL console"]
+    assert not at.exception
 
 
 @pytest.mark.parametrize("page", PAGES)
