@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from nlp.classifier import TextClassifier
-from nlp.features import FeatureSpec, featurize
+from nlp.features import featurize_many
 from nlp.parallel import default_workers, prepare_stream
 from nlp.segment import word_count
 
@@ -95,12 +94,8 @@ class Annotator:
         return out
 
     def _chunk(self, texts: list[str], segmented: list[str]) -> list[dict[str, Any]]:
-        features: dict[FeatureSpec, sp.csr_matrix] = {}
-        probs: dict[str, np.ndarray] = {}
-        for task, model in self.models.items():
-            if model.spec not in features:
-                features[model.spec] = featurize(segmented, model.spec)
-            probs[task] = model.scores(features[model.spec])
+        features = featurize_many(segmented, {m.spec for m in self.models.values()})
+        probs = {task: model.scores(features[model.spec]) for task, model in self.models.items()}
         sent, tox, topic = (self.models[t] for t in TASKS)
         topics = topic.top(probs["topic"])
         rows = []

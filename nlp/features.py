@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from nlp.normalize import strip_accents
 from nlp.segment import is_word, prepare
 
-__all__ = ["FeatureSpec", "featurize", "prepare"]
+__all__ = ["FeatureSpec", "featurize", "featurize_many", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,36 @@ def _hasher(spec: FeatureSpec, analyzer: str, ngrams: tuple[int, int]) -> Hashin
 
 def featurize(segmented: list[str], spec: FeatureSpec) -> sp.csr_matrix:
     """Raw n-gram counts of segmented texts (lower-cased; punctuation-only tokens dropped)."""
+    return featurize_many(segmented, [spec])[spec]
+
+
+def featurize_many(segmented: list[str], specs: Iterable[FeatureSpec]) -> dict[FeatureSpec, sp.csr_matrix]:
+    """featurize() for several specs, computing each n-gram block shared by specs only once."""
     lowered = [" ".join(t for t in s.lower().split() if is_word(t)) for s in segmented]
-    blocks = [_hasher(spec, "word", spec.word_ngrams).transform(lowered)]
-    if spec.plain_ngrams is not None or spec.char_ngrams is not None:
-        plain = [strip_accents(s) for s in lowered]
+    plain: list[str] = []
+    blocks: dict[tuple[str, tuple[int, int], int], sp.csr_matrix] = {}
+
+    def block(kind: str, ngrams: tuple[int, int], spec: FeatureSpec) -> sp.csr_matrix:
+        key = (kind, ngrams, spec.n_features)
+        if key not in blocks:
+            if kind == "word":
+                blocks[key] = _hasher(spec, "word", ngrams).transform(lowered)
+            else:
+                if not plain:
+                    plain.extend(strip_accents(s) for s in lowered)
+                if kind == "plain":
+                    blocks[key] = _hasher(spec, "word", ngrams).transform(plain)
+                else:
+                    spaced = [s.replace("_", " ") for s in plain]
+                    blocks[key] = _hasher(spec, "char_wb", ngrams).transform(spaced)
+        return blocks[key]
+
+    out = {}
+    for spec in specs:
+        parts = [block("word", spec.word_ngrams, spec)]
         if spec.plain_ngrams is not None:
-            blocks.append(_hasher(spec, "word", spec.plain_ngrams).transform(plain))
+            parts.append(block("plain", spec.plain_ngrams, spec))
         if spec.char_ngrams is not None:
-            spaced = [s.replace("_", " ") for s in plain]
-            blocks.append(_hasher(spec, "char_wb", spec.char_ngrams).transform(spaced))
-    return sp.hstack(blocks, format="csr")
+            parts.append(block("char", spec.char_ngrams, spec))
+        out[spec] = sp.hstack(parts, format="csr")
+    return out

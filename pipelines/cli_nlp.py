@@ -17,6 +17,8 @@ from nlp.classifier import TextClassifier, train
 from nlp.features import prepare
 from nlp.metrics import evaluate, format_report
 from nlp.modelio import ModelError
+from nlp.parallel import default_workers
+from nlp.prepcache import prepare_many
 from pipelines.errors import UserError
 
 nlp_app = typer.Typer(help="Xử lý ngôn ngữ / Vietnamese NLP models.", no_args_is_help=True)
@@ -147,15 +149,13 @@ def train_cmd(
     data: Annotated[Path, typer.Option(help="Labelled JSON Lines file.")],
     out: Annotated[Path, typer.Option(help="Model directory to write.")],
     text_field: Annotated[str, typer.Option(help="Field holding the text.")] = "text",
-    label_field: Annotated[
-        str, typer.Option(help="Field of the label; a list makes it multi-label.")
-    ] = "label",
+    label_field: Annotated[str, typer.Option(help="Field of the label; a list makes it multi-label.")] = "label",
 ) -> None:
     """Train a classifier with the project's recipe on any labelled JSON Lines file."""
     texts, labels = _labelled(data, text_field, label_field)
     if len({x if isinstance(x, str) else tuple(x) for x in labels}) < 2:
         raise UserError(f"{data}: need at least two distinct labels")
-    segmented = [prepare(t) for t in texts]
+    segmented = prepare_many(texts, workers=default_workers())
     model = train(segmented, labels, task=task, meta={"training_data": {data.name: len(texts)}})
     model.save(out)
     typer.echo(f"trained {task} on {len(texts)} rows, {len(model.labels)} labels -> {out}", err=True)
@@ -175,7 +175,7 @@ def evaluate_cmd(
         raise UserError("--data FILE.jsonl is required")
     clf = _load_model(task, model)
     texts, labels = _labelled(data, text_field, label_field)
-    probs = clf.predict_segmented([prepare(t) for t in texts])
+    probs = clf.predict_segmented(prepare_many(texts, workers=default_workers()))
     pred = [clf.labels[int(i)] for i in probs.argmax(axis=1)]
     gold = [x if isinstance(x, str) else x[0] for x in labels]
     result = evaluate(gold, pred)

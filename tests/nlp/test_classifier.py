@@ -10,7 +10,7 @@ import pytest
 
 from nlp import modelio
 from nlp.classifier import MODEL_FILE, TextClassifier, train
-from nlp.features import FeatureSpec, featurize, prepare
+from nlp.features import FeatureSpec, featurize, featurize_many, prepare
 from tests.nlp.samples import SENTIMENT, TOPIC
 
 
@@ -51,9 +51,7 @@ def test_untrusted_types_are_refused(tmp_path: Path) -> None:
     model = _train_sentiment()
     model.save(tmp_path / "m")
     # A file asking for a type outside the allow-list (here: a stdlib class) must not load.
-    modelio.sio.dump(
-        {"columns": model.columns, "tfidf": model.tfidf, "clf": Path("x")}, tmp_path / "m" / MODEL_FILE
-    )
+    modelio.sio.dump({"columns": model.columns, "tfidf": model.tfidf, "clf": Path("x")}, tmp_path / "m" / MODEL_FILE)
     with pytest.raises(modelio.ModelError, match="untrusted"):
         TextClassifier.load(tmp_path / "m")
 
@@ -76,3 +74,14 @@ def test_feature_spec_round_trip_and_width() -> None:
     assert FeatureSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
     x = featurize([prepare("Người dân"), ""], spec)
     assert x.shape == (2, spec.width) and x[1].nnz == 0
+
+
+def test_featurize_many_shares_blocks_but_matches_featurize() -> None:
+    seg = [prepare("Người dân phản đối phí"), prepare("nguoi dan phan doi phi"), ""]
+    specs = [FeatureSpec(char_ngrams=None, n_features=2**12), FeatureSpec(char_ngrams=(2, 3), n_features=2**12)]
+    many = featurize_many(seg, specs)
+    for spec in specs:
+        assert (many[spec] != featurize(seg, spec)).nnz == 0
+    # The de-accented block makes a text typed without diacritics share features with its accented form.
+    same = featurize(["người_dân phản_đối phí", "nguoi_dan phan_doi phi"], specs[0])
+    assert (same[0, 2**12 :] != same[1, 2**12 :]).nnz == 0 and (same[0, : 2**12] != same[1, : 2**12]).nnz > 0
