@@ -1,10 +1,9 @@
-"""The SQL console's runner: each query runs in a child process with warehouse.sql's locked-down connection.
+"""The SQL console's runner: each query runs in a child process with warehouse.sql's locked-down connection."""
 
-DuckDB shares one database instance between all connections a process opens on a file, and
-`SET lock_configuration` / `enable_external_access` are instance-wide. Run in the dashboard's own
-process they would lock the settings of every other session's connections (their
-`SET TimeZone` would then fail), so the locked-down connection lives and dies in a child.
-"""
+# Why a child: DuckDB shares one database instance between all the connections a process opens on
+# a file, and `SET lock_configuration` / `enable_external_access` are instance-wide. Run in the
+# dashboard's own process they would lock the settings of every other session's connections (their
+# `SET TimeZone` would then fail), so the locked-down connection lives and dies in a child.
 
 from __future__ import annotations
 

@@ -93,12 +93,10 @@ _local = threading.local()
 
 @contextmanager
 def shared_reader(db: str) -> Iterator[None]:
-    """Within the block, cache misses share one read-only connection, opened at the first of them.
-
-    Each connection has to wait for a gap in the writer's lock; a page that opened one per query
-    would wait a dozen times while `radar process` runs. The connection is closed when the block
-    ends, so none outlives a page's queries.
-    """
+    """Within the block, cache misses share one read-only connection, opened at the first of them."""
+    # Each connection has to wait for a gap in the writer's lock; a page that opened one per query
+    # would wait a dozen times while `radar process` runs. Closed when the block ends, so none
+    # outlives a page's queries.
     reader = _LazyReader(db)
     _local.reader = reader
     try:

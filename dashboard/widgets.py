@@ -50,11 +50,9 @@ class Context:
         return display.auto_grain(self.start, self.end)
 
     def reading(self) -> AbstractContextManager[None]:
-        """A block whose queries share one read-only connection, closed when it ends.
-
-        Pages fetch everything inside it and draw after it, so the writer waits for the queries only,
-        never for the charts being built.
-        """
+        """A block whose queries share one read-only connection, closed when it ends."""
+        # Pages fetch everything inside it and draw after it, so the writer waits for the queries
+        # only, never for the charts being built.
         return shared_reader(self.db)
 
     def topics(self) -> dict[str, str]:

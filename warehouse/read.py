@@ -125,11 +125,9 @@ def top_topics(
 def topic_growth(
     con: duckdb.DuckDBPyConnection, now: datetime, limit: int = 10, min_documents: int = 2
 ) -> pd.DataFrame:
-    """Topics growing fastest: the 24 hours up to `now` against the daily mean of the 7 days before.
-
-    Columns topic, last_24h, baseline (documents per day), growth (last_24h / baseline; NULL when
-    the topic is new). New topics sort first, then by growth; `min_documents` drops noise.
-    """
+    """Topics growing fastest: topic, last_24h, baseline (daily mean of the 7 days before), growth."""
+    # growth = last_24h / baseline, NULL for a topic new this day: those sort first, as the most
+    # sudden; min_documents keeps one-off documents out.
     return query_frame(
         con,
         "WITH w AS ("
@@ -151,11 +149,9 @@ def topic_growth(
 def negative_shift(
     con: duckdb.DuckDBPyConnection, now: datetime, limit: int = 10, min_documents: int = 3
 ) -> pd.DataFrame:
-    """Topics turning negative: negative share of the 24 hours up to `now` against the 7 days before.
-
-    Columns topic, last_24h, negative_share, prior_share (NULL when the topic is new) and shift
-    (negative_share minus prior_share, the prior counted as 0 when new), largest shift first.
-    """
+    """Topics turning negative: topic, last_24h, negative_share, prior_share (7 days before), shift."""
+    # shift = negative_share - prior_share, a new topic's prior (NULL) counting as 0; topics with no
+    # negative document in the last day are left out, however much their share fell.
     return query_frame(
         con,
         "WITH w AS ("
@@ -367,10 +363,8 @@ class SearchQuery:
 
 
 def search_documents(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> pd.DataFrame:
-    """Documents whose title or text contains every word of the query, newest first, filtered.
-
-    Columns as `sample_documents` plus `total`, the number of matches before the limit.
-    """
+    """Documents holding every word of the query, newest first: sample_documents' columns and total."""
+    # total (a window count) is the number of matches before the limit, for "N matches".
     params: list[Any] = []
     conditions = query.conditions(params) + query.term_conditions(params)
     params.append(query.limit)

@@ -1,10 +1,9 @@
-"""Full-text search: a BM25 index over titles and texts, built by the writer and used by readers.
+"""Full-text search: a BM25 index over titles and texts, built by the writer and used by readers."""
 
-The index is DuckDB's fts extension, loaded from the file the `duckdb-extension-fts` wheel ships
-(never downloaded). A read-only connection cannot create it, so `radar process` calls
-`build_search_index` after writing; until then, and for documents written since the last build,
-search falls back to a parametrised ILIKE.
-"""
+# The index is DuckDB's fts extension, loaded from the file the `duckdb-extension-fts` wheel ships
+# (never downloaded). A read-only connection cannot create it, so `radar process` calls
+# `build_search_index` after writing; until then, and for documents written since the last build,
+# search falls back to a parametrised ILIKE.
 
 from __future__ import annotations
 
@@ -67,11 +66,9 @@ def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
-    """Documents written since the last index build (all of them when there is no index).
-
-    Rebuilding takes the write lock for a while (about 25 s for 150,000 documents here), so the
-    writer can rebuild only when this grows large; meanwhile search still finds these by ILIKE.
-    """
+    """Documents written since the last index build (all of them when there is no index)."""
+    # Rebuilding takes the write lock for a while (about 25 s for 150,000 documents here), so the
+    # writer can rebuild only when this grows large; meanwhile search still finds these by ILIKE.
     if not has_search_index(con):
         row = con.execute("SELECT count(*) FROM documents").fetchone()
     else:
@@ -82,11 +79,9 @@ def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def search_ranked(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd.DataFrame:
-    """Documents holding every word of the query, best BM25 match first, with the ILIKE search's filters.
-
-    Documents written after the last index build are matched with ILIKE and listed first, newest
-    first, so fresh news is never missed. Columns as `read.search_documents` plus `score`.
-    """
+    """Documents holding every word of the query, best BM25 match first: search_documents' columns and score."""
+    # Documents written after the last index build are matched with ILIKE and listed first, newest
+    # first, so fresh news is never missed.
     load_fts(con)
     params: list[Any] = []
     filters = query.conditions(params)
@@ -114,10 +109,8 @@ def search_ranked(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd
 
 
 def search(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd.DataFrame:
-    """Keyword search: BM25-ranked when the index exists and there are words, else newest first by ILIKE.
-
-    The index keeps diacritics, so a search that ignores them always takes the ILIKE path.
-    """
+    """Keyword search: BM25-ranked when the index exists and there are words, else newest first by ILIKE."""
+    # The index keeps diacritics, so a search that ignores them always takes the ILIKE path.
     if query.terms and not query.fold_accents and has_search_index(con):
         try:
             return search_ranked(con, query)
