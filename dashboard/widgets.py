@@ -87,9 +87,11 @@ def sidebar_filters(state: WarehouseState, lang: str) -> None:
     """The shared date range (default: the last 30 days of data) and a refresh button."""
     assert state.first is not None and state.last is not None
     first, last = display.local_date(state.first), display.local_date(state.last)
+    # One format in both languages: a keyed date_input whose format changes is a new widget, and the
+    # chosen range would be lost on the language switch.
     st.sidebar.date_input(
         tr("date_range", lang), value=display.default_range(state.first, state.last),
-        min_value=first, max_value=last, key=RANGE_KEY, format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD",
+        min_value=first, max_value=last, key=RANGE_KEY, format="DD/MM/YYYY",
     )
     st.sidebar.caption(tr("data_until", lang, time=display.format_time(state.last, lang)))
     if st.sidebar.button(tr("refresh", lang)):

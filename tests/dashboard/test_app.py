@@ -236,8 +236,11 @@ def test_empty_warehouse_shows_how_to_fill_it(app: MakeApp, tmp_path: Path) -> N
 def test_english_switch_changes_labels(app: MakeApp, corpus_db: Path) -> None:
     at = app(corpus_db)
     assert texts(at.title) == ["Tổng quan"]
+    chosen = (NEWEST.date() - timedelta(days=12), NEWEST.date())
+    at.date_input(key="date_range").set_value(chosen).run()
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
+    assert at.date_input(key="date_range").value == chosen  # the switch keeps the chosen range
     assert texts(at.title) == ["Overview"]
     assert "Documents" in metrics(at) and "Negative share" in metrics(at)
     assert "Rising topics" in texts(at.subheader)
@@ -248,7 +251,9 @@ def test_english_switch_changes_labels(app: MakeApp, corpus_db: Path) -> None:
     assert NAMES[SPIKE_TOPIC].en in at.selectbox(key="topic").options
     at.switch_page("views/search.py").run()
     assert texts(at.title) == ["Search"]
-    assert f"{len(recent())} matches" in markdown(at)
+    assert at.date_input(key="date_range").value == chosen
+    in_range = [i for i in ITEMS if chosen[0] <= i.published_at.date() <= chosen[1]]
+    assert f"{len(in_range)} matches" in markdown(at)
     assert "Link" in at.dataframe[0].value.columns
     at.switch_page("views/sources.py").run()
     assert texts(at.title) == ["Sources"]
