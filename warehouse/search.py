@@ -78,6 +78,18 @@ def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def index_is_stale(con: duckdb.DuckDBPyConnection, max_unindexed: int = 2000, max_share: float = 0.05) -> bool:
+    """Whether the writer should rebuild: no index yet, or too many documents written since the build."""
+    # Documents written since the build are found by ILIKE, which gets slow and unranked as they
+    # pile up; a rebuild per small batch would take the write lock for nothing.
+    fresh = unindexed_count(con)
+    if not has_search_index(con):
+        return fresh > 0
+    row = con.execute("SELECT count(*) FROM documents").fetchone()
+    total = int(row[0]) if row else 0
+    return fresh > max_unindexed or (total > 0 and fresh / total > max_share)
+
+
 def search_ranked(con: duckdb.DuckDBPyConnection, query: read.SearchQuery) -> pd.DataFrame:
     """Documents holding every word of the query, best BM25 match first: search_documents' columns and score."""
     # Documents written after the last index build are matched with ILIKE and listed first, newest

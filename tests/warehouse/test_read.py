@@ -298,6 +298,19 @@ def test_no_index_until_built(con: duckdb.DuckDBPyConnection) -> None:
     assert frame["total"].iloc[0] == 2 and frame["score"].isna().all()
 
 
+def test_index_is_stale_until_built_and_again_after_many_writes(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "r.duckdb")
+    with open_writer(path) as c:
+        assert search.index_is_stale(c)
+        search.build_search_index(c)
+        assert not search.index_is_stale(c)
+        write_documents(c, [Document(url="https://moi.example.vn/s", source="tuoitre", title="Tin",
+                                     text="", published_at=NEWEST)])
+        assert not search.index_is_stale(c)  # one new document in 34: found by ILIKE meanwhile
+        assert search.index_is_stale(c, max_share=0.01)
+        assert search.index_is_stale(c, max_unindexed=0)
+
+
 def test_bm25_matches_whole_vietnamese_syllables(indexed: Path) -> None:
     with open_reader(indexed) as c:
         assert search.has_search_index(c) and search.unindexed_count(c) == 0
