@@ -63,6 +63,10 @@ def test_reads_and_renders_succeed_while_another_process_writes(
     db = build_warehouse(tmp_path / "radar.duckdb")
     stop = tmp_path / "stop"
     monkeypatch.setenv("RADAR_DB", str(db))
+    # Every read must really succeed here, not fall back to earlier figures after the page's short
+    # wait (that fallback has its own test below): wait as long as open_reader does by default.
+    monkeypatch.setattr(data, "READ_TIMEOUT_S", 30.0)
+    monkeypatch.setattr(data, "STATE_TIMEOUT_S", 30.0)
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(db), str(stop), NEWEST.isoformat(), str(BATCH)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
