@@ -14,6 +14,7 @@ import pandas as pd
 from nlp.taxonomy import load_taxonomy
 from pipelines.trends.detector import score_series
 from warehouse.db import open_writer
+from warehouse.search import build_search_index, index_is_stale
 from warehouse.write import (
     ANNOTATION_COLUMNS,
     refresh_hourly_aggregates,
@@ -51,6 +52,7 @@ class ProcessReport:
     aggregate_rows: int = 0
     spike_rows: int = 0
     alerts: int = 0
+    indexed: int = 0
 
     @property
     def docs_per_second(self) -> float:
@@ -160,4 +162,9 @@ def process(
         spikes = score_topic_spikes(hourly_topic_counts(con), since=earliest)
         report.spike_rows = replace_topic_spikes(con, spikes)
         report.alerts = int(spikes["alert"].sum()) if not spikes.empty else 0
+    with open_writer(db, timeout=lock_timeout) as con:
+        # The BM25 index is rebuilt whole, so only when enough new documents await it; search
+        # still finds the rest through a plain scan until then.
+        if index_is_stale(con):
+            report.indexed = build_search_index(con)
     return report

@@ -48,6 +48,8 @@ def connect(path: Path | str, *, read_only: bool, timeout: float = 30.0) -> duck
             time.sleep(delay + random.random() * delay)
             delay = min(delay * 2, 1.0)
     con.execute(f"SET TimeZone='{TIMEZONE}'")
+    # DuckDB's own progress bar would interleave with ours on the terminal.
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     return con
