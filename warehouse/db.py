@@ -46,7 +46,8 @@ def connect(path: Path | str, *, read_only: bool, timeout: float = 30.0) -> duck
                     ) from exc
                 raise
             time.sleep(delay + random.random() * delay)
-            delay = min(delay * 2, 1.0)
+            # A short cap: writers hold the lock for short batches, so frequent polls get readers in sooner.
+            delay = min(delay * 2, 0.1)
     con.execute(f"SET TimeZone='{TIMEZONE}'")
     # DuckDB's own progress bar would interleave with ours on the terminal.
     con.execute("SET enable_progress_bar = false")
