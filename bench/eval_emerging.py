@@ -27,11 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.narratives.emerging import EmergingConfig
-from pipelines.narratives.query import emerging
+from pipelines.narratives.emerging import EmergingConfig, score_narratives
 from pipelines.narratives.step import update_narratives
 from pipelines.process import annotation_frame, document_text
-from warehouse.db import open_reader, open_writer
+from warehouse.db import TIMEZONE, open_reader, open_writer
 from warehouse.records import Document
 from warehouse.write import write_annotations, write_documents
 
@@ -133,8 +132,29 @@ def is_event(db: Path, narrative_ids: list[str], at: pd.Timestamp, pattern: re.P
     return [bool(hits.get(n)) and sum(hits[n]) * 2 >= len(hits[n]) for n in narrative_ids]
 
 
+def _members(db: Path, since: pd.Timestamp, until: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+    """Narrative members published in (since, until] and every document time there (one read)."""
+    with open_reader(db) as con:
+        members = con.execute(
+            "SELECT m.narrative_id, d.id AS document_id, d.title, d.source, d.kind, d.published_at AS time, "
+            "a.sentiment, a.topic, m.places, m.legal_refs, m.key_terms, m.duplicate_of "
+            "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+            "LEFT JOIN annotations a ON a.document_id = d.id "
+            "WHERE d.published_at > ?::TIMESTAMPTZ AND d.published_at <= ?::TIMESTAMPTZ", [since, until]).df()
+        times = con.execute("SELECT published_at FROM documents WHERE published_at > ?::TIMESTAMPTZ "
+                            "AND published_at <= ?::TIMESTAMPTZ", [since, until]).df()["published_at"]
+    members["time"] = pd.to_datetime(members["time"], utc=True).dt.tz_convert(TIMEZONE)
+    return members, pd.to_datetime(times, utc=True).dt.tz_convert(TIMEZONE)
+
+
 def evaluate(db: Path, items: list[dict[str, str]], negative: bool) -> list[dict[str, object]]:
-    """For each event: onset, the first hour it is in the top 20 (or None), its rank and label then."""
+    """For each event: onset, the first hour it is in the top 20 (or None), its rank and label then.
+
+    The ranking is `radar trends emerging`'s (score_narratives on the same members query), run
+    hour by hour on one read of the event's period instead of one warehouse read per hour.
+    """
+    config = EmergingConfig()
+    window, lookback = pd.Timedelta(config.window), pd.Timedelta(config.lookback)
     rows = []
     for event in EVENTS:
         start = onset(items, event)
@@ -142,9 +162,15 @@ def evaluate(db: Path, items: list[dict[str, str]], negative: bool) -> list[dict
                                     "delay_h": None, "rank": None, "label": None}
         if start is not None:
             pattern = re.compile(event.pattern)
+            first = start.ceil("h")
+            members, times = _members(db, first - window - lookback, first + pd.Timedelta(hours=HORIZON))
             for hour in range(HORIZON + 1):
-                at = start.ceil("h") + pd.Timedelta(hours=hour)
-                ranked = emerging(db, at, EmergingConfig(), negative=negative, top=TOP)
+                at = first + pd.Timedelta(hours=hour)
+                if at - start > pd.Timedelta(hours=HORIZON):
+                    break  # strictly within 24 h of the onset
+                recent = int(((times > at - window) & (times <= at)).sum())
+                past = int(((times > at - window - lookback) & (times <= at - window)).sum())
+                ranked = score_narratives(members, at, recent, past, config, negative=negative, top=TOP)
                 if ranked.empty:
                     continue
                 flags = is_event(db, ranked["narrative_id"].tolist(), at, pattern)

@@ -210,7 +210,7 @@ def emerging_cmd(
     if ranked.empty:
         print("(none)")
     for rank, row in enumerate(ranked.itertuples(index=False), start=1):
-        print(f"{rank:>2}. {row.score:.2f}  {row.label}")
+        print(f"{rank:>2}. {row.negative_score if negative else row.score:.2f}  {row.label}")
         print(f"    terms: {', '.join(row.key_terms)} | growth {row.growth:.2f}, negative {row.negativity:.0%}, "
               f"sources {', '.join(row.sources)}")
         print(f"    {row.explanation}")
