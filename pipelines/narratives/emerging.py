@@ -10,9 +10,9 @@ import pandas as pd
 
 from pipelines.narratives.summary import summarise
 
-RESULT_COLUMNS = ["narrative_id", "label", "key_terms", "score", "negative_score", "growth", "negativity", "spread", "recent",
-                  "expected", "sources", "kinds", "topics", "places", "legal_refs", "first_seen", "document_ids",
-                  "explanation"]
+RESULT_COLUMNS = ["narrative_id", "label", "key_terms", "score", "negative_score", "growth", "negativity", "spread",
+                  "recent", "expected", "sources", "kinds", "topics", "places", "legal_refs", "first_seen",
+                  "document_ids", "explanation"]
 
 
 @dataclass(frozen=True)
