@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench eval-trends lint typecheck install models clean
+.PHONY: demo test bench eval-trends eval-emerging lint typecheck install models clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(STAMP)
 
 eval-trends: $(STAMP)
 	$(BIN)/python -m bench.eval_trends
+
+eval-emerging: $(STAMP)
+	$(BIN)/python -m bench.eval_emerging
 
 models: $(STAMP)
 	$(BIN)/python -m nlp.build_models

@@ -78,7 +78,8 @@ def _process(settings: Settings, quiet: bool = False) -> str:
     summary = (
         f"{report.annotated} documents annotated ({report.docs_per_second:.0f} docs/s), "
         f"{report.aggregate_rows} hourly aggregate rows, {report.spike_rows} spike scores, "
-        f"{report.alerts} spike alerts"
+        f"{report.alerts} spike alerts, {report.narrated} documents placed in narratives "
+        f"({report.narratives_opened} new)"
     )
     if not quiet:
         print(f"process: {summary}")
@@ -198,6 +199,14 @@ def run_command(
     def process_step() -> str:
         return _process(settings, quiet=True)
     steps.append(("process", process_step))
+
+    def alerts_step() -> str:
+        from pipelines.alerts.run import run_alerts
+
+        r = run_alerts(settings.db, lock_timeout=settings.lock_timeout)
+        return (f"{r.events} events, {r.queued} queued, {r.suppressed} suppressed, {r.sent.sent} sent, "
+                f"{r.sent.retried} to retry, {r.sent.failed} failed")
+    steps.append(("alerts", alerts_step))
 
     def report(cycle: Cycle) -> None:
         parts = "; ".join(f"{name}: {result}" for name, result in cycle.results.items())

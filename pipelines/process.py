@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from nlp.taxonomy import load_taxonomy
+from pipelines.narratives.step import update_narratives
 from pipelines.trends.detector import score_series
 from warehouse.db import open_writer
 from warehouse.search import build_search_index, index_is_stale
@@ -53,6 +54,8 @@ class ProcessReport:
     spike_rows: int = 0
     alerts: int = 0
     indexed: int = 0
+    narrated: int = 0
+    narratives_opened: int = 0
 
     @property
     def docs_per_second(self) -> float:
@@ -155,6 +158,9 @@ def process(
         if not dated.empty:
             first = dated.min().to_pydatetime()
             earliest = first if earliest is None else min(earliest, first)
+    # Also places documents a crashed earlier run annotated but did not get to.
+    narratives = update_narratives(db, lock_timeout=lock_timeout)
+    report.narrated, report.narratives_opened = narratives.documents, narratives.opened
     if report.annotated == 0:
         return report
     with open_writer(db, timeout=lock_timeout) as con:
