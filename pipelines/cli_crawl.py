@@ -58,7 +58,7 @@ def sources_list(
     sources = [s for s in load_registry(registry) if kind is None or s.kind == kind]
     rows = [{c: getattr(s, c) for c in SOURCE_COLUMNS} for s in sources]
     # Social and comment sources (crawlers/social_sources.toml) are listed with the press registry.
-    rows += [{c: str(s.row()[c]) for c in SOURCE_COLUMNS} for s in load_social_registry()
+    rows += [{c: str(s.row()[c]) for c in SOURCE_COLUMNS} for s in load_social_registry(load_settings().social_registry)
              if kind is None or s.kind == kind]
     if fmt is Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -92,7 +92,7 @@ def crawl_run(
     from crawlers.run import CrawlError, run_crawl
 
     settings = load_settings(db=db)
-    social_names = {s.name for s in load_social_registry()}
+    social_names = {s.name for s in load_social_registry(settings.social_registry)}
     social = [n for n in source or [] if n in social_names]
     press = [n for n in source or [] if n not in social_names]
     if social:
@@ -101,7 +101,7 @@ def crawl_run(
 
         for name in social:
             try:
-                typer.echo(f"{name}: {collect_social(name, settings).summary()}")
+                typer.echo(collect_social(name, settings, registry=settings.social_registry).summary())
             except SocialError as exc:
                 raise UserError(f"social {name}: {exc}") from None
         if not press:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     demo_crawl_minutes: float = 3.0
     shared_dir: Path = ROOT.parent / "shared"
     models_dir: Path | None = None
+    social_registry: Path | None = None
     dashboard_port: int = 8501
     process_batch: int = 2000
     user_agent: str = "PolicyRadar/0.1 (+https://github.com/policy-radar/radar; radar@example.org)"

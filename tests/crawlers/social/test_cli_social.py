@@ -60,3 +60,16 @@ def test_run_refuses_without_key_and_names_bad_sources(
     path.write_text('[[source]]\nname = "x"\nconnector = "myspace"\nurl = "https://x.y/"\n', encoding="utf-8")
     code, _, err = radar(capsys, monkeypatch, "social", "list", "--registry", str(path))
     assert code != 0 and "connector must be one of telegram" in err and "Traceback" not in err
+
+
+def test_crawl_run_collects_a_social_source_and_lists_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_path: Path
+) -> None:
+    monkeypatch.setenv("RADAR_PSEUDONYM_KEY", KEY)
+    with serve(routes(NEWEST, OLDER)) as site:
+        monkeypatch.setenv("RADAR_SOCIAL_REGISTRY", str(registry(tmp_path, site.url("/s/kenhtin"))))
+        code, out, err = radar(capsys, monkeypatch, "crawl", "run", "--source", "tg-local", "--db", str(db_path))
+        assert code == 0, err
+        assert out.startswith("social tg-local: 3 new")  # default page budget reaches the older page too
+        code, out, err = radar(capsys, monkeypatch, "sources", "list", "--kind", "social", "--format", "json")
+    assert code == 0 and [r["name"] for r in json.loads(out)] == ["tg-local"]
