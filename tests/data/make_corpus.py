@@ -45,6 +45,8 @@ BACKGROUND = [
      "Cổng dịch vụ công quốc gia ghi nhận số hồ sơ trực tuyến tăng mạnh."),
 ]
 
+HOSTS = {"Báo Mẫu": "baomau", "Nhật báo Thử": "nhatbaothu", "Cổng Tin Thử": "congtinthu"}
+
 BURST = [
     ("Báo Mẫu", "Thời sự", "Lũ dâng cao ở miền Trung, hàng nghìn hộ dân phải sơ tán khẩn cấp",
      "Mưa lớn kéo dài khiến nhiều khu dân cư ngập sâu, giao thông chia cắt."),
@@ -66,8 +68,7 @@ def rows() -> list[dict[str, str]]:
             source, section, title, summary = BACKGROUND[i]
             when = START + timedelta(days=day, hours=8 * slot, minutes=7 * i)
             out.append({
-                "link": f"https://{'baomau' if source == 'Báo Mẫu' else 'nhatbaothu' if source == 'Nhật báo Thử' else 'congtinthu'}"
-                        f".example.vn/{section.lower().replace(' ', '-')}/bai-{day}-{slot}.html",
+                "link": f"https://{HOSTS[source]}.example.vn/{section.lower().replace(' ', '-')}/bai-{day}-{slot}.html",
                 "title": title if day == 0 else f"{title} (ngày {day + 1})",
                 "summary": summary,
                 "source": f"{source} - {section}",
