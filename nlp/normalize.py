@@ -17,8 +17,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|vn|net|org|gov)(?:/
 # Cheap tests first: most texts hold no URL, and the full pattern is slow to fail.
 _URL_HINT = re.compile(r"://|www\.|\.(?:com|vn|net|org|gov)\b", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-_MENTION = re.compile(r"(?<!\w)@\w+")
-_HASHTAG = re.compile(r"(?<!\w)#(\w+)")
+_MENTION = re.compile(r"@\w+")
+_HASHTAG = re.compile(r"#(\w+)")
 
 
 # Open syllables "oa, oe, uy" written with the mark on the second vowel (hoà, khoẻ, thuý).
@@ -117,13 +117,14 @@ def normalize(text: str, *, lower: bool = False, expand_teencode: bool = True) -
         text = _EMAIL.sub(" email ", text)
     if _URL_HINT.search(text):
         text = _URL.sub(" url ", text)
+    # Emoticons before mentions: "<3@an" only shows its mention once the heart is split off.
+    if any(c in text for c in ":;=<^"):
+        for pattern, emoji in _EMOTICONS:
+            text = pattern.sub(emoji, text)
     if "@" in text:
         text = _MENTION.sub(" @user ", text)
     if "#" in text:
         text = _HASHTAG.sub(r" \1 ", text)
-    if any(c in text for c in ":;=<^"):
-        for pattern, emoji in _EMOTICONS:
-            text = pattern.sub(emoji, text)
     text = _EMOJI.sub(r" \1 ", text)
     text = fix_tone_placement(text)
     if lower:

@@ -81,3 +81,9 @@ def test_strip_accents_matches_decomposition(text: str) -> None:
     )
     assert strip_accents(text) == reference
     assert strip_accents(unicodedata.normalize("NFD", text)) == reference
+
+
+def test_regressions_found_by_hypothesis() -> None:
+    for text in ["<3@3", "@3@3", "#a#b", ":)#a", "a@b.vn:D"]:
+        once = normalize(text)
+        assert normalize(once) == once
