@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from nlp import parallel
 from nlp.annotate import MODELS_DIR, PARALLEL_MIN, Annotator
 from nlp.taxonomy import topic_slugs
 
@@ -56,3 +59,14 @@ def test_worker_processes_give_the_same_annotations(small_models: Path) -> None:
     seen: list[int] = []
     parallel = Annotator.load(small_models, workers=2).annotate(texts, progress=seen.append)
     assert parallel == serial and sum(seen) == len(texts)
+
+
+def test_default_workers_follow_idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    assert parallel.default_workers() == 2
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (6.0, 6.0, 6.0))
+    assert parallel.default_workers() == 1
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert parallel.default_workers() == 1
