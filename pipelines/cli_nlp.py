@@ -24,6 +24,7 @@ from pipelines.errors import UserError
 nlp_app = typer.Typer(help="Xử lý ngôn ngữ / Vietnamese NLP models.", no_args_is_help=True)
 
 BATCH = 256
+ANNOTATE_BATCH = 2048
 
 
 class Task(StrEnum):
@@ -57,11 +58,11 @@ def _open_input(path: Path | None) -> tuple[TextIO, str]:
     return path.open(encoding="utf-8"), str(path)
 
 
-def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(row)
-        if len(batch) == BATCH:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
@@ -121,7 +122,8 @@ def annotate(
         annotator = Annotator.load(models)
     except ModelError as exc:
         raise UserError(str(exc)) from None
-    for batch in _batches(_rows(input)):
+    # Large batches let the annotator hand segmentation to worker processes.
+    for batch in _batches(_rows(input), ANNOTATE_BATCH):
         for row, ann in zip(batch, annotator.annotate([r["text"] for r in batch]), strict=True):
             _emit({**row, **ann})
 
