@@ -8,18 +8,17 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from nlp.annotate import MODELS_DIR, Annotator
-from nlp.classifier import TextClassifier, train
-from nlp.features import prepare
-from nlp.metrics import evaluate, format_report
-from nlp.modelio import ModelError
-from nlp.parallel import default_workers
-from nlp.prepcache import prepare_many
 from pipelines.errors import UserError
+
+if TYPE_CHECKING:
+    from nlp.classifier import TextClassifier
+
+# The nlp imports (scikit-learn, skops, underthesea) are made inside the commands: every `radar`
+# invocation imports this module, and they would add seconds to `radar --help` and `radar sql`.
 
 nlp_app = typer.Typer(help="Xử lý ngôn ngữ / Vietnamese NLP models.", no_args_is_help=True)
 
@@ -70,6 +69,10 @@ def _batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list
 
 
 def _load_model(task: Task | None, model_dir: Path | None) -> TextClassifier:
+    from nlp.annotate import MODELS_DIR
+    from nlp.classifier import TextClassifier
+    from nlp.modelio import ModelError
+
     if model_dir is None and task is None:
         raise UserError("give --task {sentiment,toxicity,topic} or --model DIR")
     directory = model_dir if model_dir is not None else MODELS_DIR / str(task)
@@ -101,6 +104,8 @@ def predict(
     input: InputOpt = None,
 ) -> None:
     """Label each JSON line's "text": adds label and score (topic also labels and scores)."""
+    from nlp.features import prepare
+
     clf = _load_model(task, model)
     for batch in _batches(_rows(input)):
         probs = clf.predict_segmented([prepare(r["text"]) for r in batch])
@@ -118,6 +123,9 @@ def annotate(
     models: Annotated[Path | None, typer.Option("--models", help="Directory of the three models.")] = None,
 ) -> None:
     """Every annotation of each JSON line's "text" (the code path of `radar process`)."""
+    from nlp.annotate import Annotator
+    from nlp.modelio import ModelError
+
     try:
         annotator = Annotator.load(models)
     except ModelError as exc:
@@ -154,6 +162,10 @@ def train_cmd(
     label_field: Annotated[str, typer.Option(help="Field of the label; a list makes it multi-label.")] = "label",
 ) -> None:
     """Train a classifier with the project's recipe on any labelled JSON Lines file."""
+    from nlp.classifier import train
+    from nlp.parallel import default_workers
+    from nlp.prepcache import prepare_many
+
     texts, labels = _labelled(data, text_field, label_field)
     if len({x if isinstance(x, str) else tuple(x) for x in labels}) < 2:
         raise UserError(f"{data}: need at least two distinct labels")
@@ -173,6 +185,10 @@ def evaluate_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
     """Accuracy, macro-F1, weighted F1 and a per-class report on a labelled file."""
+    from nlp.metrics import evaluate, format_report
+    from nlp.parallel import default_workers
+    from nlp.prepcache import prepare_many
+
     if data is None:
         raise UserError("--data FILE.jsonl is required")
     clf = _load_model(task, model)
