@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,22 @@ class WriteResult:
 
     new: int
     duplicate: int
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """Expose `frame` to SQL as view `name` inside one transaction (rolled back on any error)."""
+    con.register(name, frame)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.unregister(name)
 
 
 def _json_default(value: Any) -> str:
@@ -61,9 +78,7 @@ def write_documents(con: duckdb.DuckDBPyConnection, docs: Sequence[Document] | p
     if frame.empty:
         return WriteResult(0, 0)
     unique = frame.drop_duplicates(subset="id", keep="first")
-    con.register("incoming_documents", unique)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with staged(con, "incoming_documents", unique):
         before = con.execute("SELECT count(*) FROM documents").fetchone()[0]  # type: ignore[index]
         con.execute(
             f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
@@ -71,12 +86,6 @@ def write_documents(con: duckdb.DuckDBPyConnection, docs: Sequence[Document] | p
             "ANTI JOIN documents d ON d.id = i.id"
         )
         after = con.execute("SELECT count(*) FROM documents").fetchone()[0]  # type: ignore[index]
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_documents")
     new = int(after - before)
     return WriteResult(new=new, duplicate=len(frame) - new)
 
@@ -86,9 +95,7 @@ def write_annotations(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> in
     if frame.empty:
         return 0
     frame = frame[ANNOTATION_COLUMNS].drop_duplicates(subset="document_id", keep="last")
-    con.register("incoming_annotations", frame)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with staged(con, "incoming_annotations", frame):
         con.execute(
             "DELETE FROM annotations WHERE document_id IN (SELECT document_id FROM incoming_annotations)"
         )
@@ -96,12 +103,6 @@ def write_annotations(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> in
             f"INSERT INTO annotations ({', '.join(ANNOTATION_COLUMNS)}) "
             f"SELECT {', '.join(ANNOTATION_COLUMNS)} FROM incoming_annotations"
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_annotations")
     return len(frame)
 
 
@@ -152,19 +153,11 @@ def replace_topic_spikes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) ->
     if frame.empty:
         return 0
     cols = ["hour", "topic", "n_documents", "expected", "score", "alert"]
-    con.register("incoming_spikes", frame[cols])
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with staged(con, "incoming_spikes", frame[cols]):
         con.execute(
             "DELETE FROM topic_spikes t USING incoming_spikes i WHERE t.hour = i.hour AND t.topic = i.topic"
         )
         con.execute(f"INSERT INTO topic_spikes ({', '.join(cols)}) SELECT {', '.join(cols)} FROM incoming_spikes")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_spikes")
     return len(frame)
 
 
