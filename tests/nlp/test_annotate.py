@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from nlp import parallel
 from nlp.annotate import MODELS_DIR, PARALLEL_MIN, Annotator
+from nlp.segment import prepare
 from nlp.taxonomy import topic_slugs
 
 KEYS = {
@@ -61,7 +64,22 @@ def test_worker_processes_give_the_same_annotations(small_models: Path) -> None:
     assert parallel == serial and sum(seen) == len(texts)
 
 
+def test_workers_that_cannot_start_fall_back_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As inside Streamlit: `__main__` is a script a worker process cannot import.
+    script = tmp_path / "app.py"
+    script.write_text("raise RuntimeError('not importable in a worker')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    monkeypatch.setattr(parallel, "_broken", False)
+    monkeypatch.setattr(parallel, "_POOLS", {})
+    texts = [f"Người dân phản ánh đường số {i} ngập sâu" for i in range(40)]
+    assert list(parallel.prepare_stream(texts, 2)) == [prepare(t) for t in texts]
+    assert parallel._broken and parallel.default_workers() == 1
+
+
 def test_default_workers_follow_idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_broken", False)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
     assert parallel.default_workers() == 2
