@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 
 import dashboard
@@ -12,12 +15,16 @@ import dashboard
 APP = Path(dashboard.__file__).with_name("streamlit_app.py")
 
 
-def dashboard_command(port: int, *, headless: bool) -> list[str]:
-    """The streamlit command line for the dashboard (no telemetry: the machine may be offline)."""
+def dashboard_command(port: int) -> list[str]:
+    """The streamlit command line for the dashboard (no telemetry: the machine may be offline).
+
+    Always headless: otherwise a first run asks for an e-mail address on the terminal and fails
+    without one; the browser is opened by `serve_dashboard` instead.
+    """
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(port),
-        "--server.headless", "true" if headless else "false",
+        "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]
@@ -28,11 +35,30 @@ def dashboard_env(db: Path) -> dict[str, str]:
     return {**os.environ, "RADAR_DB": str(db.resolve())}
 
 
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> bool:
+    """Poll Streamlit's health endpoint until it answers, the process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def serve_dashboard(db: Path, port: int, *, headless: bool) -> int:
-    """Run the dashboard until interrupted; return its exit code."""
-    print(f"Bảng điều khiển / Dashboard: http://localhost:{port}", flush=True)
-    proc = subprocess.Popen(dashboard_command(port, headless=headless), env=dashboard_env(db))
+    """Run the dashboard until interrupted (opening a browser unless headless); return its exit code."""
+    url = f"http://localhost:{port}"
+    proc = subprocess.Popen(dashboard_command(port), env=dashboard_env(db))
     try:
+        if wait_until_up(url, proc):
+            print(f"Bảng điều khiển / Dashboard: {url}", flush=True)
+            # Only with a screen: on a server webbrowser would start a text browser in this terminal.
+            if not headless and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                 or sys.platform in ("darwin", "win32")):
+                webbrowser.open(url)
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()

@@ -117,7 +117,7 @@ def test_served_dashboard_and_cli_share_the_warehouse(db_path: Path, annotator: 
     process(db_path, annotator)
     port = free_port()
     server = subprocess.Popen(
-        [*dashboard_command(port, headless=True), "--server.address", "127.0.0.1"],
+        [*dashboard_command(port), "--server.address", "127.0.0.1"],
         env=dashboard_env(db_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
@@ -155,3 +155,25 @@ def test_served_dashboard_and_cli_share_the_warehouse(db_path: Path, annotator: 
 
 def test_streamlit_app_file_is_packaged() -> None:
     assert APP.is_file() and os.path.basename(APP) == "streamlit_app.py"
+
+
+def test_radar_dashboard_announces_its_address_without_asking_anything(db_path: Path) -> None:
+    ingest_file(CORPUS, db_path)
+    port = free_port()
+    # No --no-browser and no terminal: a first Streamlit run must not stop to ask for an e-mail.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "dashboard", "--db", str(db_path), "--port", str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
+    )
+    try:
+        assert proc.stdout is not None
+        # Streamlit's own banner shares stdout; ours comes once the server answers.
+        lines = iter(proc.stdout.readline, "")
+        announced = next((line for line in lines if line.startswith("Bảng điều khiển")), "")
+        assert announced.strip() == f"Bảng điều khiển / Dashboard: http://localhost:{port}"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as resp:
+            assert resp.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
