@@ -82,19 +82,26 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(routes: dict[str, Route]) -> Iterator[Site]:
-    """Serve `routes` on a random local port for the duration of the block."""
-    site = Site(base="", routes=routes, hits=[], request_headers=[])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run `handler` on a random 127.0.0.1 port for the duration of the block; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield site
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(routes: dict[str, Route]) -> Iterator[Site]:
+    """Serve `routes` on a random local port for the duration of the block."""
+    site = Site(base="", routes=routes, hits=[], request_headers=[])
+    with local_server(_handler(site)) as base:
+        site.base = base
+        yield site
 
 
 def html_route(text: str, charset: str = "utf-8") -> Route:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.crawlers.sites import local_server
 
 # (path, query) -> (status, JSON payload, extra headers)
 Answer = tuple[int, Any, dict[str, str]]
@@ -61,13 +62,6 @@ def serve_api(answer: Handler) -> Iterator[Api]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Request)
-    server.daemon_threads = True
-    api.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with local_server(Request) as base:
+        api.base = base
         yield api
-    finally:
-        server.shutdown()
-        server.server_close()
