@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -121,15 +122,11 @@ def process(
     batch_size: int = 2000,
     progress: Callable[[int, int], None] | None = None,
     lock_timeout: float = 60.0,
-    clock: Callable[[], float] | None = None,
 ) -> ProcessReport:
     """Annotate every document without an annotation, then refresh aggregates and spikes.
 
     `progress(n, total)` is called as texts are annotated, with the number pending at the start.
     """
-    import time
-
-    now = clock or time.perf_counter
     report = ProcessReport()
     earliest: datetime | None = None
     with open_writer(db, timeout=lock_timeout) as con:
@@ -147,9 +144,9 @@ def process(
         if pending.empty:
             break
         texts = [document_text(t, x) for t, x in zip(pending["title"], pending["text"], strict=True)]
-        started = now()
+        started = time.perf_counter()
         annotations = annotator.annotate(texts, progress=tick)
-        report.seconds_annotating += now() - started
+        report.seconds_annotating += time.perf_counter() - started
         frame = annotation_frame(pending["id"].tolist(), annotations, annotator.model_version)
         with open_writer(db, timeout=lock_timeout) as con:
             write_annotations(con, frame)
