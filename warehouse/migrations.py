@@ -215,6 +215,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX engagement_snapshots_observed ON engagement_snapshots (observed_at);
         """,
     ),
+    (
+        "0400_users",
+        """
+        CREATE TABLE users (
+            username VARCHAR PRIMARY KEY,
+            display_name VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+            disabled BOOLEAN NOT NULL DEFAULT false,
+            created_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE saved_queries (
+            username VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            sql VARCHAR NOT NULL,
+            saved_at TIMESTAMPTZ DEFAULT current_timestamp,
+            PRIMARY KEY (username, name)
+        );
+        """,
+    ),
 ]
 
 
