@@ -149,7 +149,7 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Fill the warehouse, do not serve.")] = False,
 ) -> None:
     """Chạy thử với tin thật / Fill a warehouse with real news, annotate, detect, serve the dashboard."""
-    from pipelines.demo import choose_demo_input
+    from pipelines.demo import choose_demo_input, first_admin
     from pipelines.serve import serve_dashboard
 
     settings = load_settings(db=db)
@@ -170,6 +170,7 @@ def demo(
         if stats.new == 0:
             raise UserError("demo crawl stored no documents: the news sites could not be reached or parsed")
     _process(settings)
+    first_admin(settings)
     if not no_serve:
         raise typer.Exit(serve_dashboard(settings.db, settings.dashboard_port, headless=no_browser))
 

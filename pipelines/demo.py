@@ -33,3 +33,16 @@ def choose_demo_input(settings: Settings) -> tuple[str, Path | None]:
         "no demo data: set RADAR_DEMO_FILE to a JSON Lines file (or place ../shared/data/timeline), "
         "or allow network access to the news feeds"
     )
+
+
+def first_admin(settings: Settings) -> None:
+    """Give a warehouse without an enabled admin an `admin` account, printing its password once."""
+    from dashboard.auth import ensure_admin
+
+    password = ensure_admin(settings.db, settings.admin_password)
+    if password is None:
+        return
+    if settings.admin_password:
+        print("demo: dashboard account 'admin' created with the password from RADAR_ADMIN_PASSWORD")
+    else:
+        print(f"demo: dashboard account 'admin', password {password} (shown once; change accounts with 'radar users')")

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     process_batch: int = 2000
     user_agent: str = "PolicyRadar/0.1 (+https://github.com/policy-radar/radar; radar@example.org)"
     lock_timeout: float = 60.0
+    admin_password: str | None = None  # first dashboard admin of `radar demo` (else a random one, printed)
 
     @classmethod
     def settings_customise_sources(
