@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from warehouse.errors import ReadOnlyViolation
 
 ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 ALLOWED_NAMES = "SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW"
+# Comments and opening parentheses before a statement's first keyword.
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
+_EXPLAIN = re.compile(r"EXPLAIN\s+(?:ANALY[SZ]E\s+)?(?:\([^)]*\)\s*)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -24,20 +28,38 @@ class QueryResult:
     truncated: bool
 
 
+def _body_start(sql: str, pos: int = 0) -> int:
+    """Where the statement's first keyword starts, past comments and parentheses."""
+    leading = _LEADING.match(sql, pos)
+    return leading.end() if leading else pos
+
+
+def _keyword(sql: str) -> str:
+    """The first keyword of a statement, upper-case."""
+    match = re.compile(r"[A-Za-z_]+").match(sql, _body_start(sql))
+    return match.group(0).upper() if match else ""
+
+
 def check_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Raise ReadOnlyViolation unless every statement is a query."""
+    """Raise ReadOnlyViolation unless `sql` is exactly one query."""
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
         raise ReadOnlyViolation(f"SQL syntax error: {str(exc).splitlines()[0]}") from exc
     if not statements:
         raise ReadOnlyViolation("empty query")
-    for statement in statements:
-        if statement.type not in ALLOWED:
-            name = statement.type.name
-            raise ReadOnlyViolation(f"{name} is not allowed: only {ALLOWED_NAMES} queries run here")
     if len(statements) > 1:
         raise ReadOnlyViolation("one statement at a time")
+    keyword = _keyword(sql)
+    # DuckDB rewrites some PRAGMAs (table_info, version…) into SELECTs; the rule is on what was written.
+    if keyword == "PRAGMA" or statements[0].type not in ALLOWED:
+        name = keyword or statements[0].type.name
+        raise ReadOnlyViolation(f"{name} is not allowed: only {ALLOWED_NAMES} queries run here")
+    if statements[0].type == duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE executes the statement it explains, so that one must be a query as well.
+        explained = _EXPLAIN.match(sql, _body_start(sql))
+        if explained is not None:
+            check_query(con, sql[explained.end():])
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
