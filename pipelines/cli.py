@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from pipelines.cli_alerts import alerts_app
 from pipelines.cli_crawl import crawl_app, sources_app
+from pipelines.cli_export import export_app
 from pipelines.cli_nlp import nlp_app
 from pipelines.cli_social import social_app
 from pipelines.cli_trends import trends_app
@@ -32,6 +33,7 @@ app.add_typer(nlp_app, name="nlp")
 app.add_typer(trends_app, name="trends")
 app.add_typer(social_app, name="social")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(export_app, name="export")
 app.add_typer(users_app, name="users")
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default data/radar.duckdb, or RADAR_DB).")]
