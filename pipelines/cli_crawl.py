@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from crawlers.social.registry import KIND as SOCIAL_KIND
 from crawlers.social.registry import load_registry as load_social_registry
 from pipelines.errors import UserError
 from pipelines.settings import load_settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 crawl_app = typer.Typer(help="Thu thập tin bài / Crawl sources.", no_args_is_help=True)
 sources_app = typer.Typer(help="Danh mục nguồn / Source registry.", no_args_is_help=True)
@@ -64,6 +67,79 @@ def sources_list(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         typer.echo(render_table(rows, SOURCE_COLUMNS))
+
+
+STATE_LABELS = {
+    "silent": "im lặng / silent",
+    "failing": "lỗi / failing",
+    "ok": "ổn / ok",
+    "no-rhythm": "ít dữ liệu / too few items",
+    "paused": "tạm dừng / paused",
+}
+STATUS_HEADERS = {
+    "source": "Nguồn / Source",
+    "state": "Tình trạng / State",
+    "last_success": "Thành công cuối / Last success",
+    "items_per_day": "Tin/ngày / Items/day",
+    "error_rate": "Tỉ lệ lỗi / Error rate",
+    "hours_since_item": "Từ tin cuối / Since last item",
+    "threshold_hours": "Ngưỡng / Threshold",
+}
+
+
+def _hours_text(hours: float | None) -> str:
+    if hours is None or hours != hours:  # NaN from an empty column
+        return "-"
+    return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
+
+
+def _time_text(value: object) -> str:
+    if value is None or value != value:
+        return "-"
+    return str(value)[:16]
+
+
+def status_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """The ledger as table cells, with Vietnamese-first headers."""
+    rows = []
+    for r in frame.to_dict(orient="records"):
+        rate = r["error_rate"]
+        rows.append({
+            STATUS_HEADERS["source"]: str(r["source"]),
+            STATUS_HEADERS["state"]: STATE_LABELS.get(str(r["state"]), str(r["state"])),
+            STATUS_HEADERS["last_success"]: _time_text(r["last_success"]),
+            STATUS_HEADERS["items_per_day"]: f"{r['items_per_day']:.1f}",
+            STATUS_HEADERS["error_rate"]: "-" if rate is None or rate != rate else f"{rate:.0%}",
+            STATUS_HEADERS["hours_since_item"]: _hours_text(r["hours_since_item"]),
+            STATUS_HEADERS["threshold_hours"]: _hours_text(r["threshold_hours"]),
+        })
+    return rows
+
+
+@sources_app.command("status")
+def sources_status(
+    db: Annotated[Path | None, typer.Option("--db", help="Tệp kho dữ liệu / warehouse file.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table | json")] = Format.table,
+    silent_only: Annotated[
+        bool, typer.Option("--silent-only", help="Chỉ nguồn im lặng / only silent sources.")
+    ] = False,
+) -> None:
+    """Sổ theo dõi nguồn / Coverage ledger: last success, items a day, error rate, silent sources."""
+    from warehouse.db import open_reader
+    from warehouse.ledger import source_status
+
+    with open_reader(load_settings(db=db).db) as con:
+        frame = source_status(con, silent_only=silent_only)
+    if fmt is Format.json:
+        typer.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+        return
+    if frame.empty:
+        typer.echo("Không có nguồn nào / no sources" + (" silent" if silent_only else ""))
+        return
+    typer.echo(render_table(status_rows(frame), tuple(STATUS_HEADERS.values())))
+    n = int(frame["silent"].sum())
+    typer.echo(f"\n{n} nguồn im lặng / {n} sources silent "
+               "(im lặng: quá max(3 × khoảng cách trung vị 14 ngày, 6 h) / gap > max(3 × median gap, 6 h))")
 
 
 @crawl_app.command("run")

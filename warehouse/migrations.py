@@ -235,6 +235,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0300_source_health",
+        """
+        CREATE TABLE source_health (
+            source VARCHAR NOT NULL,
+            run_at TIMESTAMPTZ NOT NULL,
+            finished_at TIMESTAMPTZ NOT NULL,
+            ok BOOLEAN NOT NULL,
+            requests INTEGER NOT NULL,
+            feeds_ok INTEGER NOT NULL,
+            items_fetched INTEGER NOT NULL,
+            items_new INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            http_failures INTEGER NOT NULL,
+            detail JSON,
+            PRIMARY KEY (source, run_at)
+        );
+        CREATE TABLE document_syndication (
+            document_id VARCHAR PRIMARY KEY,
+            syndication_group VARCHAR NOT NULL,
+            similarity DOUBLE NOT NULL,
+            marked_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE INDEX document_syndication_group ON document_syndication (syndication_group);
+        """,
+    ),
 ]
 
 

@@ -182,6 +182,8 @@ class FeedSpider(scrapy.Spider):
         source = request.meta.get("radar_source", "?")
         self.logger.warning("feed failed [%s] %s: %s", source, request.url, failure_reason(failure))
         self._count("feeds_failed", source)
+        if failure.check(HttpError):
+            self._count("http_failed", source)
 
     def parse_feed(self, response: Response, source: Source, feed: Feed) -> Iterator[scrapy.Request]:
         """Parse one fetched feed and request the article page of each new item."""
@@ -243,7 +245,7 @@ class FeedSpider(scrapy.Spider):
                 self._count("items_known")
                 continue
             self.seen_ids.add(doc_id)
-            self._count("items_new")
+            self._count("items_new", source.name)
             yield scrapy.Request(
                 entry.link,
                 callback=self.parse_article,
@@ -274,6 +276,8 @@ class FeedSpider(scrapy.Spider):
         source, entry = kw["source"], kw["entry"]
         reason = failure_reason(failure)
         self._count("articles_failed", source.name)
+        if failure.check(HttpError):
+            self._count("http_failed", source.name)
         if is_transient(failure) and is_recent(entry, datetime.now(UTC)):
             # Not stored, so not known: the next crawl asks again while the item is still in the feed.
             self.logger.warning("article deferred [%s] %s: %s", source.name, request.url, reason)

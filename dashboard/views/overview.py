@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, display
+from dashboard.coverage import silent_banner
 from dashboard.data import fetch
 from dashboard.widgets import chart, page_context, source_volume, table
 from warehouse import read
@@ -26,6 +27,7 @@ with ctx.reading():
     best = fetch(ctx.db, read.top_spikes, start, end, 10)
 
 st.title(ctx.t("nav_overview"))
+silent_banner(ctx.db)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ctx.t("documents"), display.format_count(counts["n_documents"], ctx.lang))
 c2.metric(ctx.t("sources"), int(counts["n_sources"]))

@@ -1,10 +1,11 @@
-"""Nguồn: the registered sources with their volume and tone, and volume over time per source."""
+"""Nguồn: the registered sources with their volume and tone, the coverage ledger, volume over time per source."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import charts, display
+from dashboard.coverage import ledger_section
 from dashboard.data import fetch
 from dashboard.widgets import page_context, source_volume, table
 from warehouse import read
@@ -18,6 +19,7 @@ with ctx.reading():
 st.title(ctx.t("nav_sources"))
 st.subheader(ctx.t("registered_sources"))
 table(display.sources_display(overview, ctx.lang), ctx)
+ledger_section(ctx.db, ctx.lang)
 
 left, right = st.columns(2)
 with left:

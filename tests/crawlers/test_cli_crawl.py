@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from tests.crawlers.sites import STORIES, bind, news_site, serve, write_registry
+from tests.crawlers.sites import STORIES, Route, bind, news_site, serve, write_registry
 from warehouse.db import open_reader
 
 
@@ -71,3 +71,40 @@ def test_crawl_run_prints_counts(
     assert code == 0 and stats["new"] == 0 and stats["items_known"] == 1 and stats["feeds_ok"] == 1
     with open_reader(db) as con:
         assert con.execute("SELECT count(*) FROM raw_pages").fetchone() == (0,)
+
+
+def test_sources_status_shows_the_ledger_after_a_crawl(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "r.duckdb"
+    code, _, err = radar(capsys, monkeypatch, "sources", "status", "--db", str(db))
+    assert code == 2 and err.startswith("radar: error: no warehouse at") and len(err.splitlines()) == 1
+    with serve(news_site(STORIES)) as site, serve({"/rss/tin-moi-nhat.rss": Route(b"down", 500)}) as down:
+        bind(site)
+        registry = write_registry(
+            tmp_path / "sources.toml",
+            [
+                {"name": "bao", "url": site.base, "feeds": [site.url("/rss/tin-moi-nhat.rss")]},
+                {"name": "sap", "url": down.base, "feeds": [down.url("/rss/tin-moi-nhat.rss")]},
+            ],
+        )
+        code, _, err = radar(capsys, monkeypatch, "crawl", "run", "--registry", str(registry), "--db", str(db))
+        assert code == 0, err
+    code, out, err = radar(capsys, monkeypatch, "sources", "status", "--db", str(db), "--format", "json")
+    assert code == 0, err
+    rows = {r["source"]: r for r in json.loads(out)}
+    assert set(rows) == {"bao", "sap"}
+    assert rows["sap"]["state"] == "failing" and rows["sap"]["error_rate"] == 1.0
+    assert rows["sap"]["last_success"] is None
+    assert rows["sap"]["http_failures_7d"] == 1
+    bao = rows["bao"]
+    assert bao["last_success"] is not None and bao["error_rate"] == 0.0 and bao["runs_7d"] == 1
+    # The four stories are from March 2026, a crawl is judged at the wall clock: long silent.
+    assert bao["silent"] is True and bao["state"] == "silent" and bao["threshold_hours"] == 6.0
+    code, out, _ = radar(capsys, monkeypatch, "sources", "status", "--db", str(db))
+    header, *lines = out.splitlines()
+    assert header.startswith("Nguồn / Source") and "Tình trạng / State" in header
+    assert lines[0].startswith("bao ") and "im lặng / silent" in lines[0]
+    assert "1 nguồn im lặng / 1 sources silent" in out
+    code, out, _ = radar(capsys, monkeypatch, "sources", "status", "--db", str(db), "--silent-only", "--format", "json")
+    assert [r["source"] for r in json.loads(out)] == ["bao"]

@@ -239,3 +239,30 @@ def test_raw_pages_are_kept_compressed_and_can_be_extracted_again(world: World) 
         assert body == world.good.routes[url.removeprefix(world.good.base).split("?")[0]].body
         again = extract_article(body, url)
         assert again is not None and again.text == text
+
+
+def test_every_crawl_writes_one_ledger_row_per_source(world: World) -> None:
+    with open_reader(world.db) as con:
+        cur = con.execute(
+            "SELECT source, run_at, ok, requests, feeds_ok, items_fetched, items_new, errors, http_failures "
+            "FROM source_health ORDER BY source, run_at"
+        )
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    by_source: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        by_source.setdefault(str(row["source"]), []).append(row)
+    assert {s: len(r) for s, r in by_source.items()} == {s: 2 for s in ("good", "broken", "malformed", "shy", "closed")}
+    good_first, good_second = by_source["good"]
+    # Two feeds, four pages asked for (one 404 kept from its feed entry), four new documents.
+    assert (good_first["ok"], good_first["feeds_ok"], good_first["items_new"], good_first["items_fetched"]) == (
+        True, 2, 4, 4)
+    assert good_first["requests"] == 2 + 4 and good_first["errors"] == 1 and good_first["http_failures"] == 1
+    assert (good_second["items_new"], good_second["items_fetched"], good_second["errors"]) == (0, 0, 0)
+    broken = by_source["broken"][0]
+    assert (broken["ok"], broken["errors"], broken["http_failures"], broken["items_new"]) == (False, 1, 1, 0)
+    assert by_source["malformed"][0]["ok"] is False and by_source["malformed"][0]["http_failures"] == 0
+    # shy: its feed read, its pages refused by robots.txt (not HTTP failures), then a 503 feed.
+    shy_first, shy_second = by_source["shy"]
+    assert (shy_first["ok"], shy_first["items_new"], shy_first["http_failures"]) == (True, 2, 0)
+    assert (shy_second["ok"], shy_second["http_failures"]) == (False, 1)
