@@ -261,6 +261,56 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX document_syndication_group ON document_syndication (syndication_group);
         """,
     ),
+    (
+        "0102_narrative_merges_series_spikes",
+        """
+        CREATE TABLE narrative_merges (
+            narrative_id VARCHAR PRIMARY KEY,
+            merged_into VARCHAR NOT NULL,
+            similarity DOUBLE,
+            merged_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE TABLE series_spikes (
+            hour TIMESTAMPTZ NOT NULL,
+            kind VARCHAR NOT NULL CHECK (kind IN ('place', 'entity', 'legal_ref', 'keyword', 'narrative')),
+            key VARCHAR NOT NULL,
+            n_documents INTEGER NOT NULL,
+            expected DOUBLE NOT NULL,
+            score DOUBLE NOT NULL,
+            alert BOOLEAN NOT NULL,
+            PRIMARY KEY (hour, kind, key)
+        );
+        CREATE INDEX series_spikes_alert ON series_spikes (alert, hour);
+        CREATE TABLE narrative_forecasts (
+            narrative_id VARCHAR NOT NULL,
+            made_at TIMESTAMPTZ NOT NULL,
+            hour TIMESTAMPTZ NOT NULL,
+            expected DOUBLE NOT NULL,
+            lower INTEGER NOT NULL,
+            upper INTEGER NOT NULL,
+            PRIMARY KEY (narrative_id, made_at, hour)
+        );
+        CREATE TABLE alert_subscriptions_0102 (
+            id VARCHAR PRIMARY KEY,
+            who VARCHAR NOT NULL,
+            what VARCHAR NOT NULL
+                CHECK (what IN ('topic', 'keyword', 'place', 'entity', 'legal_ref', 'emerging_negative')),
+            target VARCHAR,
+            sensitivity DOUBLE NOT NULL,
+            channels VARCHAR[] NOT NULL,
+            quiet_start SMALLINT,
+            quiet_end SMALLINT,
+            mode VARCHAR NOT NULL CHECK (mode IN ('immediate', 'digest')),
+            cooldown_hours DOUBLE NOT NULL,
+            paused BOOLEAN NOT NULL DEFAULT false,
+            unit_id VARCHAR,
+            created_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        INSERT INTO alert_subscriptions_0102 SELECT * FROM alert_subscriptions;
+        DROP TABLE alert_subscriptions;
+        ALTER TABLE alert_subscriptions_0102 RENAME TO alert_subscriptions;
+        """,
+    ),
 ]
 
 
