@@ -264,6 +264,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     (
         "0102_narrative_merges_series_spikes",
         """
+        ALTER TABLE narrative_members ADD COLUMN agencies VARCHAR[];
+        ALTER TABLE narratives ADD COLUMN agencies VARCHAR[];
         CREATE TABLE narrative_merges (
             narrative_id VARCHAR PRIMARY KEY,
             merged_into VARCHAR NOT NULL,
