@@ -11,7 +11,7 @@ import typer
 from tqdm import tqdm
 
 from pipelines.cli_alerts import alerts_app
-from pipelines.cli_crawl import crawl_app, sources_app
+from pipelines.cli_crawl import crawl_app, reprocess_cmd, sources_app
 from pipelines.cli_export import export_app
 from pipelines.cli_nlp import nlp_app
 from pipelines.cli_social import social_app
@@ -29,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(crawl_app, name="crawl")
 app.add_typer(sources_app, name="sources")
+app.command("reprocess")(reprocess_cmd)
 app.add_typer(nlp_app, name="nlp")
 app.add_typer(trends_app, name="trends")
 app.add_typer(social_app, name="social")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -201,3 +203,39 @@ def crawl_run(
 from pipelines.cli_extract import extract_cmd  # noqa: E402  (registered last: owned by the extraction module)
 
 crawl_app.command("extract")(extract_cmd)
+
+
+def reprocess_cmd(
+    source: Annotated[str | None, typer.Option("--source", help="Chỉ nguồn này / only this source.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Từ ngày / published since DATE (YYYY-MM-DD or ISO 8601).")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Tệp kho dữ liệu / warehouse file.")] = None,
+) -> None:
+    """Trích xuất lại trang gốc / Re-extract stored raw pages with the current extractor (no crawling)."""
+    import sys
+
+    from tqdm import tqdm
+
+    from pipelines.reprocess import count_pages, reprocess
+
+    settings = load_settings(db=db)
+    if not settings.db.exists():
+        raise UserError(f"no warehouse at {settings.db}: run 'radar crawl run' first")
+    start = _parse_since(since) if since else None
+    total = count_pages(settings.db, source, start)
+    with tqdm(total=total, desc="Trích lại / re-extract", unit="page", file=sys.stderr, disable=None) as bar:
+        report = reprocess(settings.db, source=source, since=start, progress=bar.update,
+                           lock_timeout=settings.lock_timeout)
+    typer.echo(report.summary())
+    for reason, count in report.reasons.most_common():
+        typer.echo(f"  lỗi/failed {count} × {reason}")
+
+
+def _parse_since(value: str) -> datetime:
+    """A date or an ISO 8601 time; a date or a time without offset is Vietnam time."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"--since must be a date (YYYY-MM-DD) or an ISO 8601 time, not {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
