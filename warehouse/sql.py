@@ -18,6 +18,9 @@ ALLOWED_NAMES = "SELECT, WITH, EXPLAIN, DESCRIBE, SUMMARIZE, SHOW"
 # Comments and opening parentheses before a statement's first keyword.
 _LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
 _EXPLAIN = re.compile(r"EXPLAIN\s+(?:ANALY[SZ]E\s+)?(?:\([^)]*\)\s*)?", re.I)
+# Dashboard accounts (password hashes, saved queries): not research data, closed to researchers' SQL.
+PRIVATE_TABLES = ("users", "saved_queries")
+_SCANNED = re.compile(r'"Table":\s*"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,22 @@ def check_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         raise ReadOnlyViolation(f"{name} is not allowed: only {ALLOWED_NAMES} queries run here")
     if statements[0].type == duckdb.StatementType.EXPLAIN:
         # EXPLAIN ANALYZE executes the statement it explains, so that one must be a query as well.
-        explained = _EXPLAIN.match(sql, _body_start(sql))
-        if explained is not None:
-            check_query(con, sql[explained.end():])
+        check_query(con, _explained(sql))
+
+
+def _explained(sql: str) -> str:
+    """The statement an EXPLAIN explains (`sql` itself when it is no EXPLAIN)."""
+    explained = _EXPLAIN.match(sql, _body_start(sql))
+    return _explained(sql[explained.end():]) if explained else sql
+
+
+def check_private(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise ReadOnlyViolation when the query's plan reads an account table, however the name is spelt."""
+    # From the plan, not the text: query_table('us' || 'ers') or query('…') name a table in an expression.
+    plan = "\n".join(str(row[-1]) for row in con.execute(f"EXPLAIN (FORMAT json) {_explained(sql)}").fetchall())
+    private = sorted({t for t in _SCANNED.findall(plan) if t.rsplit(".", 1)[-1] in PRIVATE_TABLES})
+    if private:
+        raise ReadOnlyViolation(f"the account tables ({', '.join(PRIVATE_TABLES)}) are not open to researcher SQL")
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
@@ -77,6 +93,7 @@ def run_query(db: Path | str, sql: str, *, max_rows: int = 10_000, timeout_s: fl
         timer = threading.Timer(timeout_s, con.interrupt)
         timer.start()
         try:
+            check_private(con, sql)
             relation = con.execute(sql)
             rows = relation.fetchmany(max_rows + 1)
             columns = [d[0] for d in relation.description or []]

@@ -109,3 +109,21 @@ def test_cli_refuses_copy_and_attach_in_one_line(filled: Path) -> None:
     ok = subprocess.run([*radar, "sql", "SELECT slug FROM topics ORDER BY slug", "--db", str(filled),
                          "--format", "csv"], capture_output=True, text=True, check=False)
     assert ok.returncode == 0 and ok.stdout.splitlines() == ["slug", "giao-duc", "y-te"]
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM users", "SUMMARIZE saved_queries", "FROM main.users",
+    "SELECT * FROM query_table(concat('us', 'ers'))", "SELECT * FROM query('SELECT * FROM us' || 'ers')",
+    "SELECT (SELECT max(password_hash) FROM users)", "EXPLAIN ANALYZE SELECT * FROM users",
+])
+def test_account_tables_are_closed(filled: Path, query: str) -> None:
+    with open_writer(filled) as con:
+        # The accounts migration makes these; created here too in case it is absent.
+        con.execute("CREATE TABLE IF NOT EXISTS users (username VARCHAR, display_name VARCHAR, "
+                    "password_hash VARCHAR, role VARCHAR)")
+        con.execute("CREATE TABLE IF NOT EXISTS saved_queries (username VARCHAR, name VARCHAR, sql VARCHAR)")
+        con.execute("INSERT INTO users (username, display_name, password_hash, role) "
+                    "VALUES ('a', 'A', '$argon2id$secret', 'admin')")
+    with pytest.raises(ReadOnlyViolation, match="account tables"):
+        run_query(filled, query)
+    assert run_query(filled, "SELECT count(*) AS n FROM topics").frame["n"].tolist() == [2]
