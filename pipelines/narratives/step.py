@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from nlp.entities import find_places
+from nlp.entities import find_agencies, find_places
 from nlp.legal import find_legal_refs
-from pipelines.narratives.assign import AssignConfig, assign
+from pipelines.narratives.assign import AssignConfig, assign_batch
 from pipelines.narratives.summary import NARRATIVE_COLUMNS, summarise_all
 from warehouse.db import open_writer
 
@@ -26,13 +26,15 @@ PENDING_SQL = f"""
     ORDER BY time, d.id LIMIT ?
 """
 CONTEXT_SQL = f"""
-    SELECT d.id, {_TIME} AS time, coalesce(d.title, '') AS title, coalesce(d.text, '') AS text, m.narrative_id
+    SELECT d.id, {_TIME} AS time, coalesce(d.title, '') AS title, coalesce(d.text, '') AS text, m.narrative_id,
+           coalesce(n.first_seen, {_TIME}) AS first_seen
     FROM narrative_members m JOIN documents d ON d.id = m.document_id
+    LEFT JOIN narratives n ON n.id = m.narrative_id
     WHERE {_TIME} BETWEEN ?::TIMESTAMPTZ - ?::INTERVAL AND ?::TIMESTAMPTZ + ?::INTERVAL
 """
 MEMBERS_SQL = f"""
     SELECT m.narrative_id, d.id AS document_id, d.title, d.source, d.kind, {_TIME} AS time, a.sentiment, a.topic,
-           m.places, m.legal_refs, m.key_terms, m.duplicate_of
+           m.places, m.agencies, m.legal_refs, m.key_terms, m.duplicate_of
     FROM narrative_members m JOIN documents d ON d.id = m.document_id
     LEFT JOIN annotations a ON a.document_id = d.id
     WHERE m.narrative_id IN (SELECT narrative_id FROM touched)
@@ -47,16 +49,18 @@ class NarrativeReport:
     duplicates: int = 0
     opened: int = 0
     joined: int = 0
+    merged: int = 0
     narratives_touched: int = 0
     touched: set[str] = field(default_factory=set, repr=False)
 
 
-def _entities(title: str, text: str) -> tuple[list[str], list[str]]:
-    """Places and legal references named in a document (unique, in order)."""
+def _entities(title: str, text: str) -> tuple[list[str], list[str], list[str]]:
+    """Places, agencies and legal references named in a document (unique, in order)."""
     full = f"{title}. {text}"
     places = list(dict.fromkeys(p.slug for p in find_places(full)))
+    agencies = list(dict.fromkeys(a.slug for a in find_agencies(full)))
     refs = list(dict.fromkeys(r.id for r in find_legal_refs(full)))
-    return places, refs
+    return places, agencies, refs
 
 
 def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_size: int = 2000,  # noqa: B008
@@ -71,25 +75,42 @@ def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_
                 break
             lo, hi = batch["time"].min(), batch["time"].max()
             context = con.execute(CONTEXT_SQL, [lo, window, hi, window]).df()
-        placed = assign(context, batch, config)
+        result = assign_batch(context, batch, config)
         ents = [_entities(t, x) for t, x in zip(batch["title"], batch["text"], strict=True)]
         extra = pd.DataFrame({"document_id": batch["id"], "places": [e[0] for e in ents],
-                              "legal_refs": [e[1] for e in ents]})
-        members = placed.merge(extra, on="document_id")
+                              "agencies": [e[1] for e in ents], "legal_refs": [e[2] for e in ents]})
+        members = result.members.merge(extra, on="document_id")
         existing = set(context["narrative_id"])
         opened = members[~members["narrative_id"].isin(existing)]["narrative_id"].nunique()
         report.documents += len(members)
         report.duplicates += int(members["duplicate_of"].notna().sum())
         report.opened += opened
         report.joined += int(members["narrative_id"].isin(existing).sum())
-        touched = pd.DataFrame({"narrative_id": members["narrative_id"].unique()})
+        report.merged += len(result.merged)
+        keepers = set(members["narrative_id"]) | set(result.merged.values())
+        touched = pd.DataFrame({"narrative_id": sorted(keepers)})
         report.touched.update(touched["narrative_id"])
-        cols = ["document_id", "narrative_id", "duplicate_of", "similarity", "places", "legal_refs", "key_terms"]
+        report.touched.difference_update(result.merged)
+        merges = pd.DataFrame({"narrative_id": list(result.merged), "merged_into": list(result.merged.values())},
+                              columns=["narrative_id", "merged_into"])
+        cols = ["document_id", "narrative_id", "duplicate_of", "similarity", "places", "agencies", "legal_refs",
+                "key_terms"]
         with open_writer(db, timeout=lock_timeout) as con:
             con.register("incoming_members", members[cols])
             con.register("touched", touched)
+            con.register("incoming_merges", merges)
             try:
                 con.execute("BEGIN TRANSACTION")
+                if result.merged:
+                    # A merged narrative's members move to the one that keeps its id; its row goes, and
+                    # narrative_merges remembers where it went (lookups follow it).
+                    con.execute("UPDATE narrative_members SET narrative_id = g.merged_into FROM incoming_merges g "
+                                "WHERE narrative_members.narrative_id = g.narrative_id")
+                    con.execute("UPDATE narrative_merges SET merged_into = g.merged_into FROM incoming_merges g "
+                                "WHERE narrative_merges.merged_into = g.narrative_id")
+                    con.execute("INSERT OR REPLACE INTO narrative_merges (narrative_id, merged_into) "
+                                "SELECT narrative_id, merged_into FROM incoming_merges")
+                    con.execute("DELETE FROM narratives WHERE id IN (SELECT narrative_id FROM incoming_merges)")
                 con.execute(f"INSERT OR IGNORE INTO narrative_members ({', '.join(cols)}) "
                             f"SELECT {', '.join(cols)} FROM incoming_members")
                 rows = summarise_all(con.execute(MEMBERS_SQL).df())
@@ -102,9 +123,10 @@ def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_
                 con.execute("ROLLBACK")
                 raise
             finally:
-                for name in ("incoming_members", "touched", "incoming_narratives"):
+                for name in ("incoming_members", "touched", "incoming_narratives", "incoming_merges"):
                     with contextlib.suppress(Exception):  # a view that was never registered
                         con.unregister(name)
-        log.info("narratives: %d documents placed, %d narratives opened", len(members), opened)
+        log.info("narratives: %d documents placed, %d narratives opened, %d merged", len(members), opened,
+                 len(result.merged))
     report.narratives_touched = len(report.touched)
     return report

@@ -10,7 +10,8 @@ import pandas as pd
 
 NARRATIVE_COLUMNS = [
     "id", "label", "key_terms", "first_seen", "last_seen", "n_documents", "n_duplicates", "sources", "kinds",
-    "n_negative", "n_neutral", "n_positive", "topics", "places", "legal_refs",
+    "n_negative", "n_neutral", "n_positive", "topics", "places", "agencies",
+    "legal_refs",
 ]
 MEMBER_FIELDS = ["narrative_id", "document_id", "title", "source", "kind", "time", "sentiment", "topic",
                  "places", "legal_refs", "key_terms", "duplicate_of"]
@@ -54,6 +55,7 @@ def summarise(narrative: str, members: Sequence[dict[str, Any]]) -> dict[str, An
         "n_positive": sentiment.get("positive", 0),
         "topics": _ranked(m["topic"] for m in members),
         "places": _ranked(p for m in members for p in _list(m["places"])),
+        "agencies": _ranked(a for m in members for a in _list(m.get("agencies"))),
         "legal_refs": _ranked(r for m in members for r in _list(m["legal_refs"])),
     }
 
@@ -61,7 +63,8 @@ def summarise(narrative: str, members: Sequence[dict[str, Any]]) -> dict[str, An
 def summarise_all(members: pd.DataFrame) -> pd.DataFrame:
     """Narrative rows of every narrative in the member frame (columns MEMBER_FIELDS)."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in members[MEMBER_FIELDS].to_dict(orient="records"):
+    fields = [f for f in [*MEMBER_FIELDS, "agencies"] if f in members.columns]
+    for record in members[fields].to_dict(orient="records"):
         groups[record["narrative_id"]].append(record)
     rows = [summarise(nid, group) for nid, group in sorted(groups.items())]
     return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS)

@@ -96,3 +96,39 @@ def test_update_is_incremental_and_keeps_ids(db_path: Path) -> None:
     assert flood[6:8] == (2, 1)
     assert flood[8] == ["quang-ngai"]
     assert rows[1][1] == FEES[0]
+    from warehouse.narratives import narrative_documents, narrative_hourly_volume, related_narratives
+
+    with open_reader(db_path) as con:
+        volume = narrative_hourly_volume(con, flood[0])
+        docs = narrative_documents(con, flood[0])
+        related = related_narratives(con, flood[0])
+    assert volume["n_documents"].tolist() == [1, 1, 1] and volume["n_social"].tolist() == [0, 0, 1]
+    assert volume["n_negative"].sum() == 2
+    assert docs["duplicate_of"].notna().tolist() == [False, False, True]  # originals before copies
+    assert related.empty  # the fees story shares nothing with the flood
+
+
+def test_close_narratives_merge_into_the_older_id() -> None:
+    from pipelines.narratives.assign import assign_batch
+
+    # Two narratives that an earlier, stricter pass kept apart; a new document bridges them.
+    context = pd.concat([
+        _frame([("a", T0, *FLOOD)]).assign(narrative_id=narrative_id("a"), first_seen=T0),
+        _frame([("f", T0 + timedelta(hours=2), *FLOOD_FOLLOW)]).assign(
+            narrative_id=narrative_id("f"), first_seen=T0 + timedelta(hours=2)),
+    ], ignore_index=True)
+    bridge = _frame([("g", T0 + timedelta(hours=4), FLOOD[0], FLOOD_FOLLOW[1])])
+    result = assign_batch(context, bridge)
+    assert result.merged == {narrative_id("f"): narrative_id("a")}
+    assert result.members["narrative_id"].tolist() == [narrative_id("a")]
+
+
+def test_a_merged_narrative_is_found_under_its_new_id(db_path: Path) -> None:
+    from warehouse.narratives import narrative_documents, narrative_summary, resolve_narrative_id
+
+    with open_writer(db_path) as con:
+        con.execute("INSERT INTO narrative_merges (narrative_id, merged_into) VALUES ('nar-b', 'nar-a'), "
+                    "('nar-c', 'nar-b')")
+        assert resolve_narrative_id(con, "nar-c") == "nar-a"
+        assert resolve_narrative_id(con, "nar-a") == "nar-a"
+        assert narrative_summary(con, "nar-c").empty and narrative_documents(con, "nar-c").empty
