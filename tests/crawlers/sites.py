@@ -334,3 +334,61 @@ def listing_html(stories: Sequence[Story], section: str = "Thời sự") -> str:
 <footer><a href="/lien-he">Liên hệ</a> <a href="/gioi-thieu-toa-soan-2024.htm">Giới thiệu</a></footer>
 </body></html>
 """
+
+
+PLACES = (
+    "Hà Nội", "TP.HCM", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Huế", "Nghệ An", "Quảng Ninh", "Khánh Hòa", "Lâm Đồng",
+)
+SUBJECTS = (
+    ("giá điện sinh hoạt", "Bộ Công Thương", "Kinh tế"),
+    ("tuyển sinh đầu cấp", "Sở Giáo dục và Đào tạo", "Giáo dục"),
+    ("bảo hiểm xã hội một lần", "Bảo hiểm xã hội Việt Nam", "Lao động"),
+    ("cấp sổ đỏ lần đầu", "Sở Nông nghiệp và Môi trường", "Bất động sản"),
+    ("tuyến metro số 2", "Ban Quản lý đường sắt đô thị", "Giao thông"),
+    ("khám chữa bệnh bảo hiểm y tế", "Sở Y tế", "Sức khỏe"),
+    ("sắp xếp đơn vị hành chính cấp xã", "Sở Nội vụ", "Thời sự"),
+    ("phòng chống sạt lở mùa mưa", "Ban Chỉ huy phòng thủ dân sự", "Thời tiết"),
+)
+
+
+def many_stories(n: int, start: datetime = datetime(2026, 3, 1, 6, 0, tzinfo=VN)) -> tuple[Story, ...]:
+    """n distinct stories, three minutes apart from `start`, in the shape of the real ones."""
+    stories = []
+    for i in range(n):
+        place = PLACES[i % len(PLACES)]
+        subject, agency, section = SUBJECTS[(i // len(PLACES)) % len(SUBJECTS)]
+        number = 3 + (i * 7) % 90
+        stories.append(Story(
+            slug=f"ke-hoach-moi-ban-tin-{i}-{6000000 + i}",
+            title=f"{place} công bố kế hoạch mới về {subject}, bản tin số {i}",
+            lead=f"{agency} {place} cho biết sẽ điều chỉnh quy định về {subject} trong {number} ngày tới.",
+            paragraphs=(
+                f"Theo {agency} {place}, kế hoạch số {i}/KH được xây dựng sau khi lấy ý kiến người dân và doanh "
+                f"nghiệp trên địa bàn, với {number * 10} ý kiến góp ý gửi về trong tháng qua.",
+                f"Nội dung đáng chú ý nhất liên quan đến {subject}: thủ tục được rút gọn, hồ sơ nộp trực tuyến "
+                "và thời gian giải quyết giảm gần một nửa so với trước đây.",
+                f"Đại diện {agency.lower()} cho biết việc triển khai sẽ được đánh giá sau {number} ngày, các vướng "
+                "mắc phát sinh sẽ được tổng hợp để báo cáo Ủy ban nhân dân xem xét, quyết định.",
+            ),
+            published=start + timedelta(minutes=3 * i),
+            section=section,
+        ))
+    return tuple(stories)
+
+
+def press_site(
+    stories: Sequence[Story], *, feeds: int = 3, page: Callable[[Story, str], str] | None = None
+) -> dict[str, Route]:
+    """A site whose feed 0 carries every story and feeds 1.. each a slice, so stories repeat across feeds."""
+    render = page or article_html
+    routes: dict[str, Route] = {"/robots.txt": robots_route()}
+    entries = []
+    for story in stories:
+        path = f"/thoi-su/{story.slug}.html"
+        routes[path] = Route(render(story, "{base}" + path).encode("utf-8"), 200,
+                             {"Content-Type": "text/html; charset=utf-8"})
+        entries.append((story.title, "{base}" + path, story.lead, story.published))
+    routes["/rss/feed-0.rss"] = xml_route(rss_xml("Tin mới nhất", entries))
+    for k in range(1, feeds):
+        routes[f"/rss/feed-{k}.rss"] = xml_route(rss_xml(f"Chuyên mục {k}", entries[k - 1 :: feeds - 1]))
+    return routes
