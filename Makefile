@@ -42,6 +42,10 @@ eval-trends: $(STAMP)
 eval-emerging: $(STAMP)
 	$(BIN)/python -m bench.eval_emerging
 
+# NAB_DIR: a checkout of the Numenta Anomaly Benchmark (data/, labels/combined_windows.json).
+eval-nab: $(STAMP)
+	$(BIN)/python -m bench.eval_nab $(if $(NAB_DIR),--nab-dir $(NAB_DIR))
+
 models: $(STAMP)
 	$(BIN)/python -m nlp.build_models
 
