@@ -67,3 +67,14 @@ def sentiment_mix(
     fig = px.bar(frame, x="bucket", y="n_documents", color="sentiment", color_discrete_map=dict(colors))
     fig.update_layout(barmode="stack", barnorm="percent", bargap=0.1)
     return _layout(fig, x_title, y_title)
+
+
+def forecast(history: pd.DataFrame, projected: pd.DataFrame, *, name: str, forecast_name: str, x_title: str,
+             y_title: str) -> go.Figure:
+    """Daily `n_documents` as a line, the projection after it dashed."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=history["bucket"], y=history["n_documents"], mode="lines+markers", name=name))
+    joined = pd.concat([history.tail(1), projected])
+    fig.add_trace(go.Scatter(x=joined["bucket"], y=joined["n_documents"], mode="lines", name=forecast_name,
+                             line={"dash": "dash", "color": "#7f7f7f"}))
+    return _layout(fig, x_title, y_title)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,9 @@ from warehouse.sql import QueryResult, run_query
 REFUSED = 2
 TIMEOUT_S = 30.0
 TRUNCATED_KEY = b"radar_truncated"
+# Account tables: password hashes are not research data, and any viewer may use the console.
+PRIVATE_TABLES = ("users", "saved_queries")
+_PRIVATE = re.compile(r"\b(?:" + "|".join(PRIVATE_TABLES) + r"|password_hash)\b", re.IGNORECASE)
 
 
 def _to_arrow(result: QueryResult) -> pa.Table:
@@ -35,6 +39,9 @@ def _to_arrow(result: QueryResult) -> pa.Table:
 
 def run_isolated(db: str, sql: str, max_rows: int) -> QueryResult:
     """Run one read-only query in a child process; raise ReadOnlyViolation with its reason if refused."""
+    # Refused on the words alone: a name in a string (query('…'), a table function) would slip past a parse.
+    if _PRIVATE.search(sql):
+        raise ReadOnlyViolation(f"the account tables ({', '.join(PRIVATE_TABLES)}) are not open to the console")
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "dashboard.console", db, str(max_rows)],

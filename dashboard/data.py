@@ -15,8 +15,9 @@ from typing import Any, TypeVar, cast
 import duckdb
 import streamlit as st
 
+from dashboard import queries
 from dashboard.console import run_isolated
-from warehouse import read, search
+from warehouse import read, search, users
 from warehouse.db import open_reader
 from warehouse.errors import WarehouseLocked, WarehouseMissing
 from warehouse.sql import QueryResult
@@ -39,7 +40,7 @@ STALE_KEY = "_radar_showing_stale_data"
 
 T = TypeVar("T")
 # The read API modules whose functions the pages may call through `fetch`.
-READ_MODULES = {m.__name__: m for m in (read, search)}
+READ_MODULES = {m.__name__: m for m in (read, search, users, queries)}
 
 
 class Status(Enum):

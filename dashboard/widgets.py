@@ -16,11 +16,11 @@ from dashboard import display
 from dashboard.config import db_path
 from dashboard.data import Status, WarehouseState, clear_cache, fetch, shared_reader, warehouse_state
 from dashboard.i18n import LANG_KEY, LANG_LABEL, LANG_NAMES, LANGS, current_lang, tr
+from dashboard.login import User, require, signed_in
 from warehouse import read
 
 RANGE_KEY = "date_range"
 TOPIC_KEY = "topic"
-APPLIED_TOPIC_KEY = "topic_param_applied"
 # More colours than this in one stacked chart cannot be told apart.
 MAX_SOURCES_CHARTED = 8
 
@@ -34,6 +34,7 @@ class Context:
     state: WarehouseState
     start: date
     end: date
+    user: User
 
     def t(self, key: str, **values: Any) -> str:
         """The label `key` in the page's language."""
@@ -54,6 +55,14 @@ class Context:
         # Pages fetch everything inside it and draw after it, so the writer waits for the queries
         # only, never for the charts being built.
         return shared_reader(self.db)
+
+    def can(self, action: str) -> bool:
+        """Whether the signed-in user's role allows `action`."""
+        return self.user.can(action)
+
+    def require(self, action: str) -> None:
+        """Stop the page with a clear refusal unless the signed-in user may do `action`."""
+        require(self.user, action, self.lang)
 
     def topics(self) -> dict[str, str]:
         """Topic display names in the page's language, from the warehouse's topics table."""
@@ -108,7 +117,7 @@ def page_context() -> Context:
     start, end = display.normalise_range(
         st.session_state.get(RANGE_KEY), display.default_range(state.first, state.last)
     )
-    return Context(db, lang, state, start, end)
+    return Context(db, lang, state, start, end, signed_in(db, lang))
 
 
 def table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> None:
@@ -139,20 +148,27 @@ def source_volume(ctx: Context) -> pd.DataFrame:
     )
 
 
+def query_choice(
+    label: str, options: list[str], *, key: str, param: str, format_func: Callable[[str], str]
+) -> str:
+    """A select box kept in step with the `?param=` query parameter, so that links can open a choice."""
+    applied = f"{key}_param_applied"
+    value = st.query_params.get(param)
+    # Only a parameter not yet applied moves the box: otherwise the box's own changes would be undone.
+    if value in options and value != st.session_state.get(applied):
+        st.session_state[key] = value
+    chosen = str(st.selectbox(label, options, key=key, format_func=format_func))
+    st.query_params[param] = chosen
+    st.session_state[applied] = chosen
+    return chosen
+
+
 def topic_choice(ctx: Context, options: list[str], topics: dict[str, str]) -> str:
     """The topic select box, kept in step with the `?topic=` query parameter so links can open a topic."""
-    param = st.query_params.get(display.TOPIC_PARAM)
-    # Only a parameter not yet applied moves the box: otherwise the box's own changes would be undone.
-    if param in options and param != st.session_state.get(APPLIED_TOPIC_KEY):
-        st.session_state[TOPIC_KEY] = param
-    slug = str(
-        st.selectbox(
-            ctx.t("choose_topic"), options, key=TOPIC_KEY, format_func=lambda s: display.label(s, topics)
-        )
+    return query_choice(
+        ctx.t("choose_topic"), options, key=TOPIC_KEY, param=display.TOPIC_PARAM,
+        format_func=lambda s: display.label(s, topics),
     )
-    st.query_params[display.TOPIC_PARAM] = slug
-    st.session_state[APPLIED_TOPIC_KEY] = slug
-    return slug
 
 
 def link_table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> None:
@@ -163,3 +179,18 @@ def link_table(frame: pd.DataFrame, ctx: Context, *, key: str | None = None) -> 
 def document_list(frame: pd.DataFrame, ctx: Context) -> None:
     """Documents as a list of linked titles with source, time and sentiment."""
     st.markdown(display.document_lines(frame, ctx.lang))
+
+
+def narrative_table(frame: pd.DataFrame, ctx: Context, *, key: str) -> None:
+    """Ranked narratives with their 14-day sparkline and a link to each narrative's page."""
+    if frame.empty:
+        st.info(ctx.t("no_hotspots"))
+        return
+    st.dataframe(
+        frame, hide_index=True, width="stretch", key=key,
+        column_config={
+            ctx.t("link"): st.column_config.LinkColumn(display_text=ctx.t("open")),
+            ctx.t("last_14_days"): st.column_config.LineChartColumn(y_min=0),
+            ctx.t("score"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
+        },
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, display
+from dashboard import charts, display, queries
 from dashboard.coverage import silent_banner
 from dashboard.data import fetch
 from dashboard.widgets import chart, page_context, source_volume, table
@@ -25,6 +25,7 @@ with ctx.reading():
     turning = fetch(ctx.db, read.negative_shift, now, 10)
     alerts = fetch(ctx.db, read.recent_spikes, start, end, 10)
     best = fetch(ctx.db, read.top_spikes, start, end, 10)
+    mainstream = fetch(ctx.db, queries.mainstream_share, start, end).iloc[0]
 
 st.title(ctx.t("nav_overview"))
 silent_banner(ctx.db)
@@ -33,6 +34,12 @@ c1.metric(ctx.t("documents"), display.format_count(counts["n_documents"], ctx.la
 c2.metric(ctx.t("sources"), int(counts["n_sources"]))
 c3.metric(ctx.t("period"), display.format_period(ctx.start, ctx.end, ctx.lang))
 c4.metric(ctx.t("negative_share"), display.format_share(counts["negative_share"]))
+m1, m2 = st.columns(2)
+m1.metric(
+    ctx.t("official_share"), display.format_share(mainstream["official_share"]), help=ctx.t("official_share_help")
+)
+m2.metric(ctx.t("non_negative_share"), display.format_share(mainstream["non_negative_share"]),
+          help=ctx.t("non_negative_share_help"))
 
 left, right = st.columns(2)
 with left:

@@ -10,6 +10,8 @@ from dashboard.widgets import link_table, page_context
 from warehouse import read, search
 
 RESULT_LIMIT = 200
+# Titles listed with their matches marked (the table above holds them all).
+HIGHLIGHTED = 30
 
 ctx = page_context()
 start, end = ctx.window
@@ -43,8 +45,17 @@ if indexed and request.terms and not request.fold_accents:
     st.caption(ctx.t("search_index_used"))
 if not results.empty:
     link_table(results, ctx, key="search_results")
-    st.download_button(
-        ctx.t("download_csv"),
-        display.documents_display(results, ctx.lang, topics).to_csv(index=False).encode("utf-8"),
+    export = display.documents_display(results, ctx.lang, topics)
+    csv, excel = st.columns(2)
+    csv.download_button(
+        ctx.t("download_csv"), export.to_csv(index=False).encode("utf-8"),
         file_name="radar-search.csv", mime="text/csv", on_click="ignore", key="search_csv",
     )
+    excel.download_button(
+        ctx.t("download_excel"), display.excel_bytes(export, ctx.t("title"), request.terms),
+        file_name="radar-search.xlsx", on_click="ignore", key="search_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    if request.terms:
+        st.subheader(ctx.t("highlighted_matches"))
+        st.markdown(display.highlighted_lines(results.head(HIGHLIGHTED), request.terms, ctx.lang))

@@ -9,10 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import clear_cache
-from tests.dashboard.corpus import build_warehouse
+from dashboard.login import USER_KEY
+from tests.dashboard.corpus import USERS, build_warehouse
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
-PAGES = ("views/overview.py", "views/topic.py", "views/search.py", "views/sources.py", "views/sql.py")
+ADMIN = next(u for u, role in USERS.items() if role == "admin")
+PAGES = (
+    "views/overview.py", "views/hotspots.py", "views/narrative.py", "views/topic.py", "views/policy.py",
+    "views/search.py", "views/sources.py", "views/alerts.py", "views/sql.py", "views/users.py",
+)
 
 
 @pytest.fixture(scope="session")
@@ -27,12 +32,21 @@ def fresh_cache() -> None:
     clear_cache()
 
 
+def signed_in_app(user: str = ADMIN) -> AppTest:
+    """The app (not yet run) with `user` of the corpus signed in; RADAR_DB must be set."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state[USER_KEY] = user
+    return at
+
+
 @pytest.fixture()
 def app(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], AppTest]:
-    """Factory: an app reading the warehouse at the given path, run once on its default page."""
+    """Factory: an app reading the warehouse at the given path, signed in, run once on its default page."""
 
-    def make(db: Path) -> AppTest:
+    def make(db: Path, user: str | None = ADMIN) -> AppTest:
         monkeypatch.setenv("RADAR_DB", str(db))
-        return AppTest.from_file(str(APP), default_timeout=60).run()
+        if user is None:
+            return AppTest.from_file(str(APP), default_timeout=60).run()
+        return signed_in_app(user).run()  # signed in as this corpus account (the login has its own tests)
 
     return make

@@ -8,11 +8,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pandas as pd
 
+from dashboard.auth import hash_password
 from nlp.taxonomy import load_taxonomy
 from warehouse.db import open_writer
 from warehouse.records import Document
+from warehouse.users import add_user
 from warehouse.write import (
     refresh_hourly_aggregates,
     replace_topic_spikes,
@@ -149,6 +152,72 @@ def spikes() -> pd.DataFrame:
     )
 
 
+# Accounts of the corpus warehouse, one per role, all with this password.
+PASSWORD = "mat-khau-thu-nghiem"
+USERS = {"quantri": "admin", "phantich": "analyst", "xem": "viewer"}
+NARRATIVE = "n-giao-thong"
+RELATED = "n-y-te"
+LEGAL_REF = "nd-168-2024-nd-cp"
+ALERT_KEY = "key-1"
+
+
+def narrative_items() -> dict[str, list[int]]:
+    """Narrative id -> indexes into ITEMS of its members (traffic of the last day; health)."""
+    return {
+        NARRATIVE: [i for i, it in enumerate(ITEMS) if it.topic == SPIKE_TOPIC and it.hours_before < 24],
+        RELATED: [i for i, it in enumerate(ITEMS) if it.topic == "y-te" and it.hours_before < 24 * 10],
+    }
+
+
+def _narratives(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
+    """Two narratives sharing a place, the first citing a decree, with their members."""
+    details = {
+        NARRATIVE: ("Ùn tắc và thu phí giao thông", ["ùn tắc", "thu phí", "cao tốc"], ["nghe-an", "ho-chi-minh"],
+                    [LEGAL_REF], SPIKE_TOPIC),
+        RELATED: ("Quá tải bệnh viện", ["quá tải", "bệnh viện"], ["ha-noi", "ho-chi-minh"], [], "y-te"),
+    }
+    for nid, members in narrative_items().items():
+        label, terms, places, refs, topic = details[nid]
+        items = [ITEMS[i] for i in members]
+        times = [i.published_at for i in items]
+        con.execute(
+            "INSERT INTO narratives (id, label, key_terms, first_seen, last_seen, n_documents, n_duplicates, sources, "
+            "kinds, n_negative, n_neutral, n_positive, topics, places, legal_refs) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [nid, label, terms, min(times), max(times), len(items), sorted({i.source for i in items}),
+             sorted({"social" if i.source in SOCIAL else "press" for i in items}),
+             sum(i.sentiment == "negative" for i in items), sum(i.sentiment == "neutral" for i in items),
+             sum(i.sentiment == "positive" for i in items), [topic], places, refs],
+        )
+        for rank, i in enumerate(members):
+            con.execute(
+                "INSERT INTO narrative_members (document_id, narrative_id, similarity, places, legal_refs, key_terms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [docs[i].id, nid, 1.0 - rank / 100, places[: 1 + rank % 2], refs, terms[: 1 + rank % 3]],
+            )
+
+
+def _alerts(con: duckdb.DuckDBPyConnection) -> None:
+    """A ministry in the directory, one subscription, one sent alert with feedback."""
+    con.execute("INSERT INTO alert_units (id, name, level, topics, places, spokesperson, channels) VALUES "
+                "('bo-xay-dung', 'Bộ Xây dựng', 'ministry', ['giao-thong'], [], 'Ông Nguyễn Văn A', "
+                "['json://localhost/hook'])")
+    con.execute("INSERT INTO alert_subscriptions (id, who, what, target, sensitivity, channels, mode, cooldown_hours) "
+                "VALUES ('sub-1', 'Phòng báo chí', 'topic', 'giao-thong', 0.5, ['json://localhost/hook'], "
+                "'immediate', 12)")
+    con.execute("INSERT INTO alert_events (id, kind, target, event_at, score, title, body, narrative_id) VALUES "
+                "('ev-1', 'narrative', ?, ?, 0.8, 'Ùn tắc nổi lên', 'Chi tiết', ?)", [NARRATIVE, NEWEST, NARRATIVE])
+    con.execute("INSERT INTO alert_outbox (key, event_id, subscription_id, channel, subject, body, status, sent_at) "
+                "VALUES (?, 'ev-1', 'sub-1', 'json://localhost/hook', 'Cảnh báo: ùn tắc giao thông', 'Chi tiết', "
+                "'sent', ?)", [ALERT_KEY, NEWEST])
+
+
+def _users(con: duckdb.DuckDBPyConnection) -> None:
+    hashed = hash_password(PASSWORD)  # one hash for all: argon2 is slow on purpose
+    for username, role in USERS.items():
+        add_user(con, username, username.title(), hashed, role)
+
+
 def build_warehouse(path: Path) -> Path:
     """Write the whole corpus, annotations, aggregates, spikes, sources and topic names to `path`."""
     docs = documents()
@@ -167,4 +236,7 @@ def build_warehouse(path: Path) -> Path:
         write_annotations(con, annotation_frame(docs))
         refresh_hourly_aggregates(con)
         replace_topic_spikes(con, spikes())
+        _narratives(con, docs)
+        _alerts(con)
+        _users(con)
     return path

@@ -13,11 +13,12 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.display import format_share
 from nlp.taxonomy import load_taxonomy
-from tests.dashboard.conftest import PAGES
+from tests.dashboard.conftest import ADMIN, PAGES
 from tests.dashboard.corpus import ITEMS, NEWEST, SOURCES, SPIKE_TOPIC, build_warehouse, documents, recent
 from warehouse.db import open_writer
 from warehouse.records import Document
 from warehouse.search import build_search_index
+from warehouse.users import add_user
 from warehouse.write import write_documents
 
 MakeApp = Callable[[Path], AppTest]
@@ -191,8 +192,12 @@ def test_sql_console_runs_queries_and_offers_csv(app: MakeApp, corpus_db: Path) 
     result = at.dataframe[-1].value
     assert result["n"].iloc[0] == len(ITEMS)
     assert len(at.get("download_button")) == 2  # CSV and Parquet
-    schema = at.dataframe[0].value  # the "tables and columns" reference
-    assert {"documents", "annotations", "topics"} <= set(schema["table_name"])
+    tables = at.selectbox(key="schema_table").options  # the schema browser
+    assert {"documents", "annotations", "topics", "narratives"} <= set(tables)
+    assert "users" not in tables  # account tables stay out of the console
+    at.selectbox(key="schema_table").set_value("documents").run()
+    schema = [d.value for d in at.dataframe if "column_name" in d.value.columns]
+    assert "title" in set(schema[0]["column_name"])
 
 
 @pytest.mark.parametrize(
@@ -278,6 +283,7 @@ def test_pages_render_before_any_annotation(app: MakeApp, tmp_path: Path, page: 
     db = tmp_path / "raw.duckdb"
     with open_writer(db) as con:
         write_documents(con, documents())  # ingested, not yet processed
+        add_user(con, ADMIN, "Admin", "unused-hash", "admin")
     at = app(db).switch_page(page).run()
     assert not at.exception
     if page == "views/topic.py":

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from tests.dashboard.conftest import APP, PAGES
+from tests.dashboard.conftest import PAGES, signed_in_app
 from tests.dashboard.corpus import ITEMS, NEWEST, build_warehouse
 from warehouse import read
 from warehouse.db import open_reader
@@ -80,7 +79,7 @@ def test_reads_and_renders_succeed_while_another_process_writes(
                 seen.append(int(read.overview_counts(con, start, end)["n_documents"].iloc[0]))
                 assert not read.search_documents(con, read.SearchQuery("ùn tắc", start, end)).empty
             st.cache_data.clear()  # every render must really read the file, not the cache
-            at = AppTest.from_file(str(APP), default_timeout=60).run()
+            at = signed_in_app().run()
             at.switch_page(page).run()
             assert not at.exception, at.exception
             assert not at.warning, [w.value for w in at.warning]  # no "warehouse busy" notice
@@ -117,7 +116,7 @@ def test_a_long_write_shows_the_previous_figures(tmp_path: Path, monkeypatch: py
     db = build_warehouse(tmp_path / "radar.duckdb")
     monkeypatch.setenv("RADAR_DB", str(db))
     monkeypatch.setattr(data, "READ_TIMEOUT_S", 1.0)
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = signed_in_app().run()
     before = {m.label: m.value for m in at.metric}
     stop = tmp_path / "stop"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(stop)], cwd=ROOT,
@@ -131,7 +130,7 @@ def test_a_long_write_shows_the_previous_figures(tmp_path: Path, monkeypatch: py
         assert "đang được ghi" in at.sidebar.warning[0].value
 
         data.clear_cache()  # nothing read before: the page says the warehouse is busy
-        fresh = AppTest.from_file(str(APP), default_timeout=60).run()
+        fresh = signed_in_app().run()
         assert not fresh.exception
         assert "đang bận" in fresh.warning[0].value
         assert not fresh.metric

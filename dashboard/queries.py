@@ -1,0 +1,273 @@
+"""Read queries the pages need beyond warehouse.read: narratives, legal references, alerts, mainstream share.
+
+Each takes an open read-only connection first and returns a DataFrame, like warehouse.read, so that
+dashboard.data.fetch caches them the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines.alerts.model import Event
+from pipelines.alerts.plan import responsible
+from pipelines.alerts.store import subscriptions_from, units_from
+from pipelines.narratives.emerging import EmergingConfig, score_narratives
+from pipelines.narratives.query import COUNT_SQL, MEMBERS_SQL
+from warehouse.db import TIMEZONE
+from warehouse.read import NEGATIVE, UNANNOTATED, _grain, query_frame
+
+# Kinds of the source registry (crawlers/sources.toml) that count as official, "mainstream" coverage.
+OFFICIAL_KINDS = ("party-state-press", "government-portal")
+_TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
+SPARK_DAYS = 14
+
+
+def mainstream_share(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> pd.DataFrame:
+    """One row: n_documents, official_share (party/state press and government portals), non_negative_share."""
+    kinds = ", ".join("?" for _ in OFFICIAL_KINDS)
+    return query_frame(
+        con,
+        "SELECT count(*) AS n_documents, "
+        f"count(*) FILTER (WHERE s.kind IN ({kinds})) / nullif(count(*), 0) AS official_share, "
+        "count(*) FILTER (WHERE a.sentiment IS NOT NULL AND a.sentiment <> ?) "
+        "  / nullif(count(a.sentiment), 0) AS non_negative_share "
+        "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
+        "LEFT JOIN sources s ON s.name = d.source "
+        "WHERE d.published_at >= ? AND d.published_at < ?",
+        [*OFFICIAL_KINDS, NEGATIVE, start, end],
+    )
+
+
+def _units_for(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame) -> list[str]:
+    """The directory units that answer for each ranked narrative (its topic or one of its places)."""
+    units = units_from(con)
+    names = []
+    for row in ranked.itertuples(index=False):
+        topics = list(row.topics) if row.topics is not None else []
+        event = Event(id=str(row.narrative_id), kind="narrative", target=str(row.narrative_id), at="", score=0.0,
+                      title="", body="", topic=topics[0] if topics else None,
+                      places=tuple(row.places) if row.places is not None else ())
+        names.append(", ".join(u.name for u in units if responsible(u, event)))
+    return names
+
+
+def emerging_narratives(con: duckdb.DuckDBPyConnection, at: datetime, negative: bool, top: int) -> pd.DataFrame:
+    """Ranked emerging (or emerging-negative) narratives at `at`, with sparkline, responsible unit and why."""
+    # The score is the one alerts use (pipelines.narratives.emerging), so the page and the alerts agree.
+    config = EmergingConfig()
+    now = pd.Timestamp(at).tz_convert(TIMEZONE)
+    window, lookback = pd.Timedelta(config.window), pd.Timedelta(config.lookback)
+    start, past_start = now - window, now - window - lookback
+    members = query_frame(con, MEMBERS_SQL, [start, now, past_start, now])
+    recent = con.execute(COUNT_SQL, [start, now]).fetchone()
+    past = con.execute(COUNT_SQL, [past_start, start]).fetchone()
+    members["time"] = pd.to_datetime(members["time"], utc=True).dt.tz_convert(TIMEZONE)
+    ranked = score_narratives(members, now, int(recent[0]) if recent else 0, int(past[0]) if past else 0, config,
+                              negative=negative, top=top)
+    if ranked.empty:
+        return ranked.assign(unit=pd.Series(dtype=str), sparkline=pd.Series(dtype=object))
+    ranked["unit"] = _units_for(con, ranked)
+    daily = narrative_daily(con, list(ranked["narrative_id"]), now - pd.Timedelta(days=SPARK_DAYS), now)
+    ranked["sparkline"] = [daily.get(nid, [0] * SPARK_DAYS) for nid in ranked["narrative_id"]]
+    return ranked
+
+
+def narrative_daily(con: duckdb.DuckDBPyConnection, ids: list[str], start: Any, end: Any) -> dict[str, list[int]]:
+    """Documents per day of each narrative over [start, end), zero-filled (for sparklines)."""
+    if not ids:
+        return {}
+    frame = query_frame(
+        con,
+        f"SELECT m.narrative_id, date_diff('day', ?::TIMESTAMPTZ, {_TIME}) AS day, count(*) AS n "
+        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+        f"WHERE m.narrative_id IN ({', '.join('?' for _ in ids)}) AND {_TIME} >= ? AND {_TIME} < ? GROUP BY ALL",
+        [start, *ids, start, end],
+    )
+    days = max(int((pd.Timestamp(end) - pd.Timestamp(start)).days), 1)
+    out = {nid: [0] * days for nid in ids}
+    for row in frame.itertuples(index=False):
+        if 0 <= int(row.day) < days:
+            out[str(row.narrative_id)][int(row.day)] = int(row.n)
+    return out
+
+
+def narratives_in(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 200) -> pd.DataFrame:
+    """Narratives with documents in [start, end), most covered first: id, label, n_window, n_documents, last_seen."""
+    return query_frame(
+        con,
+        "SELECT n.id, n.label, count(*) AS n_window, n.n_documents, n.last_seen "
+        "FROM narrative_members m JOIN documents d ON d.id = m.document_id JOIN narratives n ON n.id = m.narrative_id "
+        f"WHERE {_TIME} >= ? AND {_TIME} < ? GROUP BY n.id, n.label, n.n_documents, n.last_seen "
+        "ORDER BY n_window DESC, n.last_seen DESC, n.id LIMIT ?",
+        [start, end, limit],
+    )
+
+
+def narrative_info(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
+    """The narrative's stored summary row (empty when unknown)."""
+    return query_frame(con, "SELECT * FROM narratives WHERE id = ?", [narrative_id])
+
+
+def narrative_timeline(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: str) -> pd.DataFrame:
+    """Documents per bucket and source kind (press, social, comment): bucket, key, n_documents."""
+    return query_frame(
+        con,
+        f"SELECT date_trunc(?, {_TIME}) AS bucket, d.kind AS key, count(*) AS n_documents "
+        "FROM narrative_members m JOIN documents d ON d.id = m.document_id WHERE m.narrative_id = ? "
+        "GROUP BY ALL ORDER BY bucket, key",
+        [_grain(grain), narrative_id],
+    )
+
+
+def narrative_sentiment(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: str) -> pd.DataFrame:
+    """Documents per bucket and sentiment: bucket, sentiment, n_documents."""
+    return query_frame(
+        con,
+        f"SELECT date_trunc(?, {_TIME}) AS bucket, coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, "
+        "count(*) AS n_documents FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? GROUP BY ALL ORDER BY bucket",
+        [_grain(grain), narrative_id],
+    )
+
+
+def narrative_sources(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
+    """Sources carrying the narrative: source, kind, n_documents, negative_share, first_at."""
+    return query_frame(
+        con,
+        f"SELECT d.source, any_value(d.kind) AS kind, count(*) AS n_documents, min({_TIME}) AS first_at, "
+        "count(*) FILTER (WHERE a.sentiment = ?) / nullif(count(a.sentiment), 0) AS negative_share "
+        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? "
+        "GROUP BY d.source ORDER BY n_documents DESC, d.source",
+        [NEGATIVE, narrative_id],
+    )
+
+
+def narrative_places(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: int = 20) -> pd.DataFrame:
+    """Places named in the narrative's documents, most documents first: place, n_documents."""
+    return query_frame(
+        con,
+        "SELECT place, count(*) AS n_documents FROM ("
+        "  SELECT unnest(places) AS place FROM narrative_members WHERE narrative_id = ?) "
+        "GROUP BY place ORDER BY n_documents DESC, place LIMIT ?",
+        [narrative_id, limit],
+    )
+
+
+def narrative_documents(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: int = 15) -> pd.DataFrame:
+    """Representative documents: originals closest to the narrative first, then repeats."""
+    return query_frame(
+        con,
+        f"SELECT {_TIME} AS published_at, d.source, d.title, d.url, a.topic, "
+        f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment "
+        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? "
+        "ORDER BY m.duplicate_of IS NOT NULL, m.similarity DESC NULLS LAST, published_at DESC LIMIT ?",
+        [narrative_id, limit],
+    )
+
+
+def related_narratives(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: int = 8) -> pd.DataFrame:
+    """Narratives sharing key terms, legal references or places: id, label, shared, n_documents, last_seen."""
+    return query_frame(
+        con,
+        "WITH me AS (SELECT * FROM narratives WHERE id = ?) "
+        "SELECT n.id, n.label, "
+        "  len(list_intersect(coalesce(n.key_terms, []), coalesce(me.key_terms, []))) "
+        "  + 2 * len(list_intersect(coalesce(n.legal_refs, []), coalesce(me.legal_refs, []))) "
+        "  + len(list_intersect(coalesce(n.places, []), coalesce(me.places, []))) AS shared, "
+        "  n.n_documents, n.last_seen "
+        "FROM narratives n, me WHERE n.id <> me.id AND shared > 0 "
+        "ORDER BY shared DESC, n.last_seen DESC, n.id LIMIT ?",
+        [narrative_id, limit],
+    )
+
+
+def legal_refs_in(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 100) -> pd.DataFrame:
+    """Legal references cited in [start, end), most documents first: legal_ref, n_documents, negative_share."""
+    return query_frame(
+        con,
+        "SELECT r.legal_ref, count(*) AS n_documents, "
+        "count(*) FILTER (WHERE a.sentiment = ?) / nullif(count(a.sentiment), 0) AS negative_share "
+        "FROM (SELECT document_id, unnest(legal_refs) AS legal_ref FROM narrative_members) r "
+        "JOIN documents d ON d.id = r.document_id LEFT JOIN annotations a ON a.document_id = d.id "
+        f"WHERE {_TIME} >= ? AND {_TIME} < ? GROUP BY r.legal_ref ORDER BY n_documents DESC, r.legal_ref LIMIT ?",
+        [NEGATIVE, start, end, limit],
+    )
+
+
+_REF_DOCS = (
+    "SELECT DISTINCT document_id FROM (SELECT document_id, unnest(legal_refs) AS ref FROM narrative_members) "
+    "WHERE ref = ?"
+)
+
+
+def legal_ref_coverage(con: duckdb.DuckDBPyConnection, legal_ref: str, grain: str) -> pd.DataFrame:
+    """Documents citing the reference per bucket and sentiment (whole history): bucket, sentiment, n_documents."""
+    return query_frame(
+        con,
+        f"SELECT date_trunc(?, {_TIME}) AS bucket, coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, "
+        f"count(*) AS n_documents FROM ({_REF_DOCS}) r JOIN documents d ON d.id = r.document_id "
+        "LEFT JOIN annotations a ON a.document_id = d.id GROUP BY ALL ORDER BY bucket",
+        [_grain(grain), legal_ref],
+    )
+
+
+def legal_ref_concerns(con: duckdb.DuckDBPyConnection, legal_ref: str, limit: int = 15) -> pd.DataFrame:
+    """Key phrases of the negative documents citing the reference: key_term, n_documents."""
+    return query_frame(
+        con,
+        "SELECT t.key_term, count(DISTINCT t.document_id) AS n_documents FROM ("
+        "  SELECT m.document_id, unnest(m.key_terms) AS key_term FROM narrative_members m "
+        f"  WHERE m.document_id IN ({_REF_DOCS})) t "
+        "JOIN annotations a ON a.document_id = t.document_id WHERE a.sentiment = ? "
+        "GROUP BY t.key_term ORDER BY n_documents DESC, t.key_term LIMIT ?",
+        [legal_ref, NEGATIVE, limit],
+    )
+
+
+def legal_ref_documents(con: duckdb.DuckDBPyConnection, legal_ref: str, limit: int = 15) -> pd.DataFrame:
+    """The newest documents citing the reference, negative ones first."""
+    return query_frame(
+        con,
+        f"SELECT {_TIME} AS published_at, d.source, d.title, d.url, a.topic, "
+        f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment "
+        f"FROM ({_REF_DOCS}) r JOIN documents d ON d.id = r.document_id "
+        "LEFT JOIN annotations a ON a.document_id = d.id "
+        "ORDER BY a.sentiment = ? DESC, published_at DESC LIMIT ?",
+        [legal_ref, NEGATIVE, limit],
+    )
+
+
+def subscriptions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every alert subscription as rows (pipelines.alerts.store)."""
+    subs = subscriptions_from(con)
+    return pd.DataFrame([s.__dict__ for s in subs]) if subs else pd.DataFrame(
+        columns=["id", "who", "what", "target", "channels", "sensitivity", "quiet_start", "quiet_end", "mode",
+                 "cooldown_hours", "paused", "unit_id"])
+
+
+def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The directory of units and spokespersons as rows (pipelines.alerts.store)."""
+    found = units_from(con)
+    return pd.DataFrame([u.__dict__ for u in found]) if found else pd.DataFrame(
+        columns=["id", "name", "level", "channels", "topics", "places", "spokesperson"])
+
+
+def alert_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """Alerts queued or sent, newest first, with the latest feedback given on each."""
+    return query_frame(
+        con,
+        "SELECT o.key, coalesce(o.sent_at, o.created_at) AS alert_at, o.status, o.channel, o.subject, "
+        "o.subscription_id, "
+        "e.kind, e.target, e.score, e.narrative_id, f.useful, f.note "
+        "FROM alert_outbox o LEFT JOIN alert_events e ON e.id = o.event_id "
+        "LEFT JOIN (SELECT key, arg_max(useful, given_at) AS useful, arg_max(note, given_at) AS note "
+        "           FROM alert_feedback GROUP BY key) f ON f.key = o.key "
+        "ORDER BY alert_at DESC, o.key LIMIT ?",
+        [limit],
+    )
