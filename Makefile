@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench bench-scale eval-trends eval-emerging lint typecheck install models clean
+.PHONY: demo test e2e bench bench-scale eval-trends eval-emerging lint typecheck install models clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy crawlers nlp pipelines dashboard warehouse
+
+# The dashboard in a real headless Chromium (Debian's chromium + chromium-driver); screenshots and first-paint
+# times in build/e2e-screenshots/.
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -q tests/e2e
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
