@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -74,19 +74,34 @@ def _chunks(tokens: list[str], tags: dict[str, str]) -> Iterator[list[tuple[str,
 
     A token the table lacks counts as a noun: rare tokens are mostly names.
     """
-    stop = _stopwords()
     run: list[tuple[str, str]] = []
     for token in tokens:
-        key = _norm(token)
-        # Single letters are units or initials ("9h", "U.16"), never a phrase's word.
-        if len(key) < 2 or key in stop or not _WORDLIKE.fullmatch(key) or tags.get(key, _NOUN) not in _CONTENT:
+        item = _content_token(token) if tags is _terms().tag else _content_token_in(token, tags)
+        if item is None:
             if run:
                 yield run
             run = []
         else:
-            run.append((" ".join(token.replace("_", " ").split()), key))
+            run.append(item)
     if run:
         yield run
+
+
+@lru_cache(maxsize=200_000)
+def _content_token(token: str) -> tuple[str, str] | None:
+    """(shown form, key) of a token that may belong to a keyphrase, by the shipped table; else None.
+
+    Cached: the same few thousand tokens make up most texts, and annotation calls this per token.
+    """
+    return _content_token_in(token, _terms().tag)
+
+
+def _content_token_in(token: str, tags: dict[str, str]) -> tuple[str, str] | None:
+    key = _norm(token)
+    # Single letters are units or initials ("9h", "U.16"), never a phrase's word.
+    if len(key) < 2 or key in _stopwords() or not _WORDLIKE.fullmatch(key) or tags.get(key, _NOUN) not in _CONTENT:
+        return None
+    return " ".join(token.replace("_", " ").split()), key
 
 
 def keyphrases(tokens: list[str], k: int = 5) -> list[str]:
