@@ -35,6 +35,9 @@ class TextClassifier:
     clf: LogisticRegression | OneVsRestClassifier
     multilabel: bool = False
     thresholds: list[float] = field(default_factory=list)
+    #: Log-odds added to each label's score before normalising (single-label models): a prior
+    #: shift tuned on held-out training rows, so that the argmax serves macro-F1, not accuracy.
+    class_bias: list[float] = field(default_factory=list)
     version: str = "1.0"
     meta: dict[str, Any] = field(default_factory=dict)
     _colmap: np.ndarray | None = field(default=None, repr=False)
@@ -49,14 +52,15 @@ class TextClassifier:
         new = self._colmap[x.indices]
         keep = new >= 0
         rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))[keep]
-        return sp.csr_matrix(
-            (x.data[keep], (rows, new[keep])), shape=(x.shape[0], len(self.columns)), dtype=np.float64
-        )
+        return sp.csr_matrix((x.data[keep], (rows, new[keep])), shape=(x.shape[0], len(self.columns)), dtype=np.float64)
 
     def scores(self, features: sp.csr_matrix) -> np.ndarray:
         """Probability of each label (columns in `labels` order) for rows of featurize()."""
         xt = self.tfidf.transform(self._select(features))
-        return np.asarray(self.clf.predict_proba(xt))
+        probs = np.asarray(self.clf.predict_proba(xt))
+        if self.class_bias and not self.multilabel:
+            probs = _shift(probs, np.asarray(self.class_bias))
+        return probs
 
     def predict_segmented(self, segmented: Sequence[str]) -> np.ndarray:
         """scores() for already segmented texts."""
@@ -84,6 +88,7 @@ class TextClassifier:
             labels=self.labels,
             multilabel=self.multilabel,
             thresholds=[round(t, 4) for t in self.thresholds],
+            class_bias=[round(b, 4) for b in self.class_bias],
             features=self.spec.to_dict(),
         )
         (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -112,9 +117,48 @@ class TextClassifier:
             clf=parts["clf"],
             multilabel=bool(meta.get("multilabel", False)),
             thresholds=[float(t) for t in meta.get("thresholds", [])],
+            class_bias=[float(b) for b in meta.get("class_bias", [])],
             version=str(meta.get("version", "1.0")),
             meta=meta,
         )
+
+
+def _shift(probs: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """Probabilities re-weighted by exp(bias) per label and normalised again."""
+    shifted = probs * np.exp(bias)[None, :]
+    return np.asarray(shifted / shifted.sum(axis=1, keepdims=True))
+
+
+def tune_bias(probs: np.ndarray, gold: Sequence[str], labels: Sequence[str], steps: int = 3) -> list[float]:
+    """Per-label log-odds offsets maximising macro-F1 of argmax(probs) on held-out rows.
+
+    Coordinate ascent over a grid, the first label fixed at 0 (only differences matter).
+    """
+    from sklearn.metrics import f1_score
+
+    idx = {lab: i for i, lab in enumerate(labels)}
+    y = np.asarray([idx[g] for g in gold])
+    logp = np.log(np.clip(probs, 1e-12, None))
+    bias = np.zeros(len(labels))
+    grid = np.arange(-2.0, 2.01, 0.125)
+
+    def score(b: np.ndarray) -> float:
+        return float(f1_score(y, (logp + b).argmax(axis=1), average="macro"))
+
+    best = score(bias)
+    for _ in range(steps):
+        improved = False
+        for k in range(1, len(labels)):
+            for value in grid:
+                trial = bias.copy()
+                trial[k] = value
+                f = score(trial)
+                # Ties go to the smaller shift: the prior should move only as far as it pays.
+                if f > best + 1e-9 or (abs(f - best) <= 1e-9 and abs(value) < abs(bias[k])):
+                    best, bias, improved = f, trial, True
+        if not improved:
+            break
+    return [float(b) for b in bias]
 
 
 def _choose_columns(x: sp.csr_matrix, min_df: int, max_features: int) -> np.ndarray:
@@ -140,8 +184,66 @@ def train(
     secondary_threshold: float = 0.3,
     version: str = "1.0",
     meta: dict[str, Any] | None = None,
+    tune_share: float = 0.0,
+    tune_on: Sequence[bool] | None = None,
 ) -> TextClassifier:
-    """Fit the recipe; list-valued labels make a multi-label (one-vs-rest) model."""
+    """Fit the recipe; list-valued labels make a multi-label (one-vs-rest) model.
+
+    tune_share > 0 (single-label): that share of the rows flagged by tune_on (default: all) is
+    held out of a first fit to tune class_bias for macro-F1, then the model is refitted on all rows.
+    """
+    kw: dict[str, Any] = dict(
+        task=task,
+        spec=spec,
+        max_features=max_features,
+        min_df=min_df,
+        c=c,
+        class_weight=class_weight,
+        secondary_threshold=secondary_threshold,
+    )
+    model = _fit_once(segmented, labels, sample_weight, **kw)
+    if tune_share > 0 and not model.multilabel:
+        held = _tune_rows([str(y) for y in labels], tune_share, tune_on)
+        rest = [int(i) for i in np.flatnonzero(~held)]
+        kept = [int(i) for i in np.flatnonzero(held)]
+        weights = None if sample_weight is None else [sample_weight[i] for i in rest]
+        part = _fit_once([segmented[i] for i in rest], [labels[i] for i in rest], weights, **kw)
+        if part.labels == model.labels and held.any():
+            probs = part.predict_segmented([segmented[i] for i in kept])
+            gold = [str(labels[i]) for i in kept]
+            model.class_bias = tune_bias(probs, gold, model.labels)
+    model.version = version
+    model.meta = dict(meta or {})
+    return model
+
+
+def _tune_rows(labels: Sequence[str], share: float, eligible: Sequence[bool] | None) -> np.ndarray:
+    """A seeded, per-label random share of the eligible rows (boolean mask)."""
+    rng = np.random.default_rng(0)
+    mask = np.zeros(len(labels), dtype=bool)
+    ok = np.ones(len(labels), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    arr = np.asarray(labels)
+    for lab in sorted(set(labels)):
+        idx = np.flatnonzero((arr == lab) & ok)
+        take = int(round(len(idx) * share))
+        if take and take < len(idx):
+            mask[rng.choice(idx, size=take, replace=False)] = True
+    return mask
+
+
+def _fit_once(
+    segmented: Sequence[str],
+    labels: Sequence[str] | Sequence[Sequence[str]],
+    sample_weight: Sequence[float] | None,
+    *,
+    task: str,
+    spec: FeatureSpec | None,
+    max_features: int,
+    min_df: int,
+    c: float,
+    class_weight: str | None,
+    secondary_threshold: float,
+) -> TextClassifier:
     if len(segmented) != len(labels):
         raise ValueError("texts and labels differ in length")
     if not segmented:
@@ -173,8 +275,6 @@ def train(
         model.thresholds = [secondary_threshold] * len(model.labels)
     _shrink(model.clf)
     model.multilabel = multilabel
-    model.version = version
-    model.meta = dict(meta or {})
     return model
 
 

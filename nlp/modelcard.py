@@ -53,6 +53,15 @@ def render_card(model: TextClassifier) -> str:
             else "multinomial logistic regression (probabilities)"
         )
         + ".",
+    ]
+    if model.class_bias and not model.multilabel:
+        shifts = ", ".join(f"`{lab}` {b:+.3f}" for lab, b in zip(model.labels, model.class_bias, strict=True))
+        lines.append(
+            f"Label priors shifted by log-odds ({shifts}) before the argmax, tuned for macro-F1 on "
+            + str(meta.get("bias_tuned_on", "held-out training rows"))
+            + "; the model is then refitted on all rows."
+        )
+    lines += [
         "",
         "## Training data",
     ]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nlp import modelio
-from nlp.classifier import MODEL_FILE, TextClassifier, train
+from nlp.classifier import MODEL_FILE, TextClassifier, train, tune_bias
 from nlp.features import FeatureSpec, featurize, featurize_many, prepare
 from tests.nlp.samples import SENTIMENT, TOPIC
 
@@ -85,3 +85,26 @@ def test_featurize_many_shares_blocks_but_matches_featurize() -> None:
     # The de-accented block makes a text typed without diacritics share features with its accented form.
     same = featurize(["người_dân phản_đối phí", "nguoi_dan phan_doi phi"], specs[0])
     assert (same[0, 2**12 :] != same[1, 2**12 :]).nnz == 0 and (same[0, : 2**12] != same[1, : 2**12]).nnz > 0
+
+
+def test_tune_bias_moves_the_prior_towards_a_missed_class() -> None:
+    # Class "b" is always scored second-best: only a positive offset for it recovers its rows.
+    probs = np.array([[0.7, 0.3], [0.6, 0.4], [0.8, 0.2], [0.55, 0.45]])
+    gold = ["a", "b", "a", "b"]
+    bias = tune_bias(probs, gold, ["a", "b"])
+    assert bias[0] == 0.0 and bias[1] > 0
+    shifted = (np.log(probs) + bias).argmax(axis=1)
+    assert list(shifted) == [0, 1, 0, 1]
+
+
+def test_class_bias_is_saved_and_applied(tmp_path: Path) -> None:
+    seg = [prepare(t) for t, _ in SENTIMENT]
+    model = train(seg, [y for _, y in SENTIMENT], task="sentiment", c=10.0, tune_share=0.34)
+    assert len(model.class_bias) == len(model.labels) and model.class_bias[0] == 0.0
+    model.class_bias = [0.0, 5.0, 0.0]  # a strong prior for "neutral" must win the argmax
+    model.save(tmp_path / "m")
+    loaded = TextClassifier.load(tmp_path / "m")
+    assert loaded.class_bias == [0.0, 5.0, 0.0]
+    probs = loaded.predict_segmented(seg)
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert {loaded.labels[i] for i in probs.argmax(axis=1)} == {"neutral"}
