@@ -31,6 +31,7 @@ class What(StrEnum):
     topic = "topic"
     keyword = "keyword"
     place = "place"
+    entity = "entity"
     legal_ref = "legal-ref"
     emerging_negative = "emerging-negative"
 
@@ -78,7 +79,8 @@ def subscribe(
     what: Annotated[What, typer.Option("--what", help="What to follow.")],
     channel: ChannelOpt,
     target: Annotated[str | None, typer.Option(
-        "--target", help="Topic slug, keyword, place slug or legal reference id (not for emerging-negative).")] = None,
+        "--target",
+        help="Topic slug, keyword, place slug, agency slug or legal reference id (not for emerging-negative).")] = None,
     sensitivity: Annotated[float, typer.Option(
         "--sensitivity", help="Score an event needs, in (0, 1]; lower alerts more.")] = 0.5,
     quiet: Annotated[str | None, typer.Option("--quiet", help="Quiet hours in Vietnam time, e.g. 22-07.")] = None,

@@ -1,4 +1,5 @@
-"""`radar process`: annotate new documents, refresh hourly aggregates and score topic spikes."""
+"""`radar process`: annotate new documents, place them in narratives, refresh hourly aggregates and score spikes
+(topics, places, agencies, legal references, watched keywords)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import Any, Protocol
 import pandas as pd
 
 from nlp.taxonomy import load_taxonomy
-from pipelines.narratives.step import update_narratives
+from pipelines.narratives.step import store_forecasts, update_narratives
 from pipelines.trends.detector import score_series
+from pipelines.trends.series import SPIKE_COLUMNS, keyed_counts, score_keyed
 from warehouse.db import open_writer
 from warehouse.search import build_search_index, index_is_stale
 from warehouse.write import (
@@ -35,6 +37,69 @@ PENDING_SQL = """
 """
 
 
+_TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
+MEMBER_KEYS_SQL = f"""
+    SELECT date_trunc('hour', {_TIME}) AS hour, m.places, m.agencies, m.legal_refs
+    FROM narrative_members m JOIN documents d ON d.id = m.document_id
+"""
+WATCHED_KEYWORDS_SQL = """
+    SELECT DISTINCT lower(trim(target)) FROM alert_subscriptions
+    WHERE what = 'keyword' AND NOT paused AND coalesce(trim(target), '') <> ''
+"""
+# Whole words only: a keyword never matches inside a longer word (RE2's \pL is any letter).
+KEYWORD_COUNTS_SQL = f"""
+    SELECT date_trunc('hour', {_TIME}) AS hour, ? AS key, count(*)::INTEGER AS n FROM documents d
+    WHERE regexp_matches(lower(coalesce(d.title, '') || ' ' || coalesce(d.text, '')), ?)
+    GROUP BY ALL
+"""
+
+
+def keyword_pattern(keyword: str) -> str:
+    """RE2 pattern of a keyword as whole words, for DuckDB's regexp_matches."""
+    escaped = "".join(c if c.isalnum() or c == " " else "\\" + c for c in keyword.lower())
+    return f"(^|[^\\pL\\pN]){escaped}([^\\pL\\pN]|$)"
+
+
+def score_entity_spikes(con: Any, since: datetime | None) -> pd.DataFrame:
+    """Spikes of the place, agency, legal-reference and watched-keyword series (rows of series_spikes)."""
+    members = con.execute(MEMBER_KEYS_SQL).df()
+    if members.empty:
+        return pd.DataFrame(columns=SPIKE_COLUMNS)
+    # Every series spans the whole stream: a key first named today has a quiet past, not none.
+    hours = pd.to_datetime(members["hour"], utc=True)
+    span = (hours.min(), hours.max())
+    frames = []
+    start = pd.Timestamp(since) if since is not None else None
+    for kind, column in (("place", "places"), ("entity", "agencies"), ("legal_ref", "legal_refs")):
+        frames.append(score_keyed(keyed_counts(members["hour"], members[column]), kind, start, span=span))
+    keywords = [r[0] for r in con.execute(WATCHED_KEYWORDS_SQL).fetchall()]
+    counts = [con.execute(KEYWORD_COUNTS_SQL, [k, keyword_pattern(k)]).df() for k in keywords]
+    if counts:
+        frames.append(score_keyed(pd.concat(counts, ignore_index=True), "keyword", start, min_total=1, span=span))
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SPIKE_COLUMNS)
+
+
+def replace_series_spikes(con: Any, spikes: pd.DataFrame, since: datetime | None) -> int:
+    """Replace the stored series spikes from `since` on (all of them when None) in one transaction."""
+    con.register("incoming_series_spikes", spikes[SPIKE_COLUMNS])
+    try:
+        con.execute("BEGIN TRANSACTION")
+        if since is None:
+            con.execute("DELETE FROM series_spikes")
+        else:
+            con.execute("DELETE FROM series_spikes WHERE hour >= ?", [pd.Timestamp(since).floor("h")])
+        con.execute(f"INSERT OR REPLACE INTO series_spikes ({', '.join(SPIKE_COLUMNS)}) "
+                    f"SELECT {', '.join(SPIKE_COLUMNS)} FROM incoming_series_spikes")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("incoming_series_spikes")
+    return len(spikes)
+
+
 class AnnotatorLike(Protocol):
     """What `process` needs of an annotator (nlp.annotate.Annotator in production)."""
 
@@ -53,10 +118,12 @@ class ProcessReport:
     seconds_annotating: float = 0.0
     aggregate_rows: int = 0
     spike_rows: int = 0
+    series_spike_rows: int = 0
     alerts: int = 0
     indexed: int = 0
     narrated: int = 0
     narratives_opened: int = 0
+    forecasts: int = 0
 
     @property
     def docs_per_second(self) -> float:
@@ -158,6 +225,8 @@ def process(
     # Also places documents a crashed earlier run annotated but did not get to.
     narratives = update_narratives(db, lock_timeout=lock_timeout)
     report.narrated, report.narratives_opened = narratives.documents, narratives.opened
+    if narratives.documents:
+        report.forecasts = store_forecasts(db, lock_timeout=lock_timeout)
     if report.annotated == 0:
         return report
     with open_writer(db, timeout=lock_timeout) as con:
@@ -165,6 +234,10 @@ def process(
         spikes = score_topic_spikes(hourly_topic_counts(con), since=earliest)
         report.spike_rows = replace_topic_spikes(con, spikes)
         report.alerts = int(spikes["alert"].sum()) if not spikes.empty else 0
+    with open_writer(db, timeout=lock_timeout) as con:
+        series = score_entity_spikes(con, since=earliest)
+        report.series_spike_rows = replace_series_spikes(con, series, since=earliest)
+        report.alerts += int(series["alert"].sum()) if not series.empty else 0
     with open_writer(db, timeout=lock_timeout) as con:
         # The BM25 index is rebuilt whole, so only when enough new documents await it; search
         # still finds the rest through a plain scan until then.

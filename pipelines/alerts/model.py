@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-WHATS = ("topic", "keyword", "place", "legal_ref", "emerging_negative")
+WHATS = ("topic", "keyword", "place", "entity", "legal_ref", "emerging_negative")
 LEVELS = ("ministry", "province", "other")
 MODES = ("immediate", "digest")
 DEFAULT_SENSITIVITY = 0.5
@@ -83,7 +83,7 @@ class Event:
 
     id: str  # one event, one id: a narrative's, or a spike's topic and hour
     kind: str  # narrative | spike
-    target: str  # narrative id or topic slug
+    target: str  # narrative id, or the spiking series' key (topic slug, place, agency, legal ref, keyword)
     at: str  # ISO time of the detection (data time)
     score: float  # how strongly it emerges, in [0, 1]
     title: str
@@ -93,6 +93,8 @@ class Event:
     topic: str | None = None
     places: tuple[str, ...] = ()
     legal_refs: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    series: str | None = None  # a spike's series kind: topic, place, entity, legal_ref, keyword
     terms: tuple[str, ...] = field(default=())
     narrative_id: str | None = None
     document_ids: tuple[str, ...] = ()

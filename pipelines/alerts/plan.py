@@ -36,9 +36,13 @@ def matches(sub: Subscription, event: Event, units: Mapping[str, Unit]) -> bool:
         return event.topic == sub.target
     if sub.what == "place":
         return sub.target in event.places
+    if sub.what == "entity":
+        return sub.target in event.agencies
     if sub.what == "legal_ref":
         return sub.target in event.legal_refs
     if sub.what == "keyword":
+        if event.kind == "spike":
+            return event.series == "keyword" and event.target.casefold() == target
         haystack = " ".join([event.title, *event.terms]).casefold()
         return event.kind == "narrative" and target in haystack
     return False

@@ -6,13 +6,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from pipelines.narratives.forecast import forecast_counts, total_interval
 from pipelines.narratives.summary import summarise
 
 RESULT_COLUMNS = ["narrative_id", "label", "key_terms", "score", "negative_score", "growth", "negativity", "spread",
-                  "recent", "expected", "sources", "kinds", "topics", "places", "legal_refs", "first_seen",
-                  "document_ids", "explanation"]
+                  "recent", "expected", "sources", "kinds", "topics", "places", "agencies", "legal_refs", "first_seen",
+                  "document_ids", "explanation", "forecast"]
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,31 @@ def negativity(sentiments: pd.Series) -> float:
     return float((sentiments == "negative").sum()) / (len(sentiments) + 1.0)
 
 
+def hourly_volume(times: pd.Series, at: pd.Timestamp) -> pd.Series:
+    """Hourly document counts from the first document's hour to the hour holding `at`, zeros included."""
+    hours = pd.to_datetime(times).dt.floor("h")
+    counts = hours.value_counts().sort_index().astype(float)
+    return counts.reindex(pd.date_range(counts.index.min(), at.floor("h"), freq="h"), fill_value=0.0)
+
+
+def forecast_of(times: pd.Series, at: pd.Timestamp, profile: np.ndarray | None) -> dict[str, Any]:
+    """The next 24 h of a narrative's volume: expected total with an 80 % interval, and hour by hour."""
+    hourly = forecast_counts(hourly_volume(times, at), profile)
+    total, lower, upper = total_interval(hourly)
+    return {"expected": round(total, 2), "lower": lower, "upper": upper, "coverage": 0.8,
+            "hourly": [{"hour": h.isoformat(), "expected": float(e), "lower": int(lo), "upper": int(hi)}
+                       for h, e, lo, hi in zip(hourly["hour"], hourly["expected"], hourly["lower"], hourly["upper"],
+                                               strict=True)]}
+
+
 def score_narratives(members: pd.DataFrame, at: pd.Timestamp, global_recent: int, global_past: int,
                      config: EmergingConfig = EmergingConfig(), *, negative: bool = False,  # noqa: B008
-                     top: int = 20) -> pd.DataFrame:
+                     top: int = 20, profile: np.ndarray | None = None) -> pd.DataFrame:
     """Rank narratives with a member in the window ending at `at`; members only up to `at` are seen (causal).
 
     members: narrative_id, document_id, title, source, kind, time, sentiment, topic, places, legal_refs,
-    key_terms, duplicate_of. global_recent / global_past: all documents in the window / the lookback.
+    key_terms, duplicate_of (agencies optional). global_recent / global_past: all documents in the window / the
+    lookback. profile: the hour-of-day rhythm (24 factors) the volume forecast follows.
     """
     window, lookback = pd.Timedelta(config.window), pd.Timedelta(config.lookback)
     members = members[members["time"] <= at]
@@ -106,7 +126,8 @@ def score_narratives(members: pd.DataFrame, at: pd.Timestamp, global_recent: int
             "negativity": round(float(row.negativity), 3), "spread": round(float(row.spread), 3),
             "recent": int(row.recent), "expected": round(float(row.expected), 2),
             "sources": sorted(set(recent["source"])), "kinds": kinds, "topics": summary["topics"],
-            "places": summary["places"], "legal_refs": summary["legal_refs"], "first_seen": summary["first_seen"],
-            "document_ids": samples.tolist(), "explanation": explanation,
+            "places": summary["places"], "agencies": summary["agencies"], "legal_refs": summary["legal_refs"],
+            "first_seen": summary["first_seen"], "document_ids": samples.tolist(), "explanation": explanation,
+            "forecast": forecast_of(group["time"], at, profile),
         })
     return pd.DataFrame(out, columns=RESULT_COLUMNS)

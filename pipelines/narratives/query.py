@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipelines.narratives.emerging import EmergingConfig, score_narratives
@@ -12,7 +13,7 @@ from warehouse.db import TIMEZONE, open_reader
 _TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
 MEMBERS_SQL = f"""
     SELECT m.narrative_id, d.id AS document_id, d.title, d.source, d.kind, {_TIME} AS time, a.sentiment, a.topic,
-           m.places, m.legal_refs, m.key_terms, m.duplicate_of
+           m.places, m.agencies, m.legal_refs, m.key_terms, m.duplicate_of
     FROM narrative_members m JOIN documents d ON d.id = m.document_id
     LEFT JOIN annotations a ON a.document_id = d.id
     WHERE m.narrative_id IN (
@@ -21,6 +22,11 @@ MEMBERS_SQL = f"""
       AND {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ
 """
 COUNT_SQL = f"SELECT count(*) FROM documents d WHERE {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ"
+# The overall hour-of-day rhythm of the last four weeks (local time), for the volume forecasts.
+PROFILE_SQL = f"""
+    SELECT hour(timezone('{TIMEZONE}', {_TIME})) AS h, count(*) AS n FROM documents d
+    WHERE {_TIME} > ?::TIMESTAMPTZ - INTERVAL 28 DAY AND {_TIME} <= ?::TIMESTAMPTZ GROUP BY ALL
+"""
 
 
 def newest_time(db: Path) -> pd.Timestamp | None:
@@ -40,6 +46,19 @@ def emerging(db: Path, at: pd.Timestamp, config: EmergingConfig = EmergingConfig
         members = con.execute(MEMBERS_SQL, [start, at, past_start, at]).df()
         recent = con.execute(COUNT_SQL, [start, at]).fetchone()
         past = con.execute(COUNT_SQL, [past_start, start]).fetchone()
+        rhythm = con.execute(PROFILE_SQL, [at, at]).fetchall()
     members["time"] = pd.to_datetime(members["time"], utc=True).dt.tz_convert(TIMEZONE)
     return score_narratives(members, at.tz_convert(TIMEZONE), int(recent[0]) if recent else 0,
-                            int(past[0]) if past else 0, config, negative=negative, top=top)
+                            int(past[0]) if past else 0, config, negative=negative, top=top,
+                            profile=hour_rhythm(rhythm))
+
+
+def hour_rhythm(rows: list[tuple[int, int]]) -> np.ndarray | None:
+    """Hour-of-day factors (mean 1) from (hour, count) rows, lightly smoothed; None without data."""
+    if not rows:
+        return None
+    counts = np.zeros(24)
+    for h, n in rows:
+        counts[int(h)] = float(n)
+    rate = counts + counts.mean() * 0.05 + 1.0
+    return rate / rate.mean()

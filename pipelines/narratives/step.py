@@ -130,3 +130,28 @@ def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_
                  len(result.merged))
     report.narratives_touched = len(report.touched)
     return report
+
+
+FORECAST_TOP = 50  # emerging narratives whose next 24 h are forecast and stored on each run
+
+
+def store_forecasts(db: Path, *, top: int = FORECAST_TOP, lock_timeout: float = 60.0) -> int:
+    """Forecast the next 24 h of the top emerging narratives at the newest document; store them, return rows."""
+    from pipelines.narratives.query import emerging, newest_time
+
+    at = newest_time(db)
+    if at is None:
+        return 0
+    ranked = emerging(db, at, top=top)
+    rows = [(r["narrative_id"], at, pd.Timestamp(h["hour"]), h["expected"], h["lower"], h["upper"])
+            for r in ranked.to_dict(orient="records") for h in r["forecast"]["hourly"]]
+    if not rows:
+        return 0
+    frame = pd.DataFrame(rows, columns=["narrative_id", "made_at", "hour", "expected", "lower", "upper"])
+    with open_writer(db, timeout=lock_timeout) as con:
+        con.register("incoming_forecasts", frame)
+        try:
+            con.execute("INSERT OR REPLACE INTO narrative_forecasts SELECT * FROM incoming_forecasts")
+        finally:
+            con.unregister("incoming_forecasts")
+    return len(frame)

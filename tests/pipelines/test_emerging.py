@@ -79,7 +79,25 @@ def test_cli_ranks_the_growing_story_from_the_warehouse(db_path: Path) -> None:
     assert rows[0]["recent"] == 3 and rows[0]["at"].startswith("2026-03-02T10:00:00+07:00")
     assert sorted(rows[0]["sources"]) == ["baoa", "baoc", "mxh"]
     assert len(rows) == 1  # the neutral fees story has no negativity
+    forecast = rows[0]["forecast"]  # the next 24 h of the story's volume, with an 80 % interval
+    assert len(forecast["hourly"]) == 24 and forecast["hourly"][0]["hour"].startswith("2026-03-02T11:00:00+07:00")
+    assert forecast["lower"] <= forecast["expected"] <= forecast["upper"] and forecast["coverage"] == 0.8
     table = trends("emerging", "--db", str(db_path), "--at", "2026-03-02T08:30")
     assert table.exit_code == 0 and " 1. " in table.stdout
     bad = radar("trends", "emerging", "--db", str(db_path), "--window", "-3h")
     assert bad.returncode == 2 and bad.stderr.startswith("radar: error: --window") and "Traceback" not in bad.stderr
+
+
+def test_process_stores_the_forecasts_of_emerging_narratives(db_path: Path) -> None:
+    from pipelines.narratives.step import store_forecasts, update_narratives
+    from warehouse.db import open_reader
+    from warehouse.narratives import narrative_forecast
+
+    _store(db_path, [("baoa", *FLOOD, "press", T0, "negative"),
+                     ("mxh", *FLOOD_FOLLOW, "social", T0 + timedelta(hours=2), "negative")])
+    update_narratives(db_path)
+    assert store_forecasts(db_path) == 24
+    with open_reader(db_path) as con:
+        nid = con.execute("SELECT id FROM narratives").fetchone()[0]  # type: ignore[index]
+        forecast = narrative_forecast(con, nid)
+    assert len(forecast) == 24 and (forecast["lower"] <= forecast["upper"]).all()
