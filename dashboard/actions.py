@@ -18,6 +18,7 @@ from warehouse.errors import WarehouseError, WarehouseLocked
 
 # A click should not hang for the writer's full minute: the analyst can try again.
 WRITE_TIMEOUT_S = 10.0
+FLASH_KEY = "radar_flash"
 
 
 def perform(ctx: Context, action: str, write: Callable[[], object], done: str) -> bool:
@@ -33,10 +34,19 @@ def perform(ctx: Context, action: str, write: Callable[[], object], done: str) -
     except (WarehouseError, ValueError, KeyError, duckdb.Error) as exc:
         st.error(ctx.t("write_failed", reason=str(exc).strip("'")))
         return False
-    # The writer changed the file: every cached read of this process is out of date.
+    # The writer changed the file: every cached read of this process is out of date, and the page drawn so far
+    # shows the old rows, so it is drawn again with the confirmation on top.
     clear_cache()
-    st.success(done)
+    st.session_state[FLASH_KEY] = done
+    st.rerun()
     return True
+
+
+def show_flash() -> None:
+    """The confirmation of the write the previous run made, once."""
+    done = st.session_state.pop(FLASH_KEY, None)
+    if done:
+        st.toast(str(done), icon="✅")
 
 
 def write_with(db: str, write: Callable[..., object], *args: object) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.actions import show_flash
 from dashboard.config import db_path
 from dashboard.data import showing_stale_data
 from dashboard.display import NARRATIVE_PAGE, POLICY_PAGE, TOPIC_PAGE
@@ -46,6 +47,7 @@ try:
     )
     st.sidebar.markdown(f"**{tr('app_title', lang)}**")
     sidebar_account(user, lang)
+    show_flash()
     sidebar_filters(state, lang)
     navigation.run()
     if showing_stale_data():
