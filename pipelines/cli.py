@@ -199,7 +199,10 @@ def run_command(
             # A cycle's crawl never outlasts the interval, so cycles do not pile up.
             stats = run_crawl(settings.db, source or None, time_limit_s=max(30.0, every_s * 0.8),
                               user_agent=settings.user_agent)
-            return f"{stats.new} new, {stats.duplicate} duplicate, {stats.failed} failed"
+            from pipelines.syndication import mark_syndication
+
+            _, copies = mark_syndication(settings.db, lock_timeout=settings.lock_timeout)
+            return f"{stats.new} new, {stats.duplicate} duplicate, {stats.failed} failed, {copies} syndicated"
         steps.append(("crawl", crawl))
 
     def process_step() -> str:

@@ -197,7 +197,32 @@ def crawl_run(
         )
     except CrawlError as exc:
         raise UserError(str(exc)) from None
-    typer.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) if fmt is Format.json else stats.summary())
+    from pipelines.syndication import mark_syndication
+
+    _, copies = mark_syndication(settings.db, lock_timeout=settings.lock_timeout)
+    if fmt is Format.json:
+        typer.echo(json.dumps({**stats.to_dict(), "syndicated": copies}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{stats.summary()}\nbản đăng lại / syndicated copies: {copies}")
+
+
+@crawl_app.command("syndicate")
+def crawl_syndicate(
+    db: Annotated[Path | None, typer.Option("--db", help="Tệp kho dữ liệu / warehouse file.")] = None,
+) -> None:
+    """Nhóm bài đăng lại / Group syndicated copies among press documents not checked yet (ingested ones too)."""
+    import sys
+
+    from tqdm import tqdm
+
+    from pipelines.syndication import mark_syndication
+
+    settings = load_settings(db=db)
+    if not settings.db.exists():
+        raise UserError(f"no warehouse at {settings.db}: run 'radar ingest' or 'radar crawl run' first")
+    with tqdm(desc="Đối chiếu / compare", unit="doc", file=sys.stderr, disable=None) as bar:
+        checked, copies = mark_syndication(settings.db, lock_timeout=settings.lock_timeout, progress=bar.update)
+    typer.echo(f"đã đối chiếu / checked: {checked}  bản đăng lại / syndicated copies: {copies}")
 
 
 from pipelines.cli_extract import extract_cmd  # noqa: E402  (registered last: owned by the extraction module)
@@ -227,6 +252,10 @@ def reprocess_cmd(
     with tqdm(total=total, desc="Trích lại / re-extract", unit="page", file=sys.stderr, disable=None) as bar:
         report = reprocess(settings.db, source=source, since=start, progress=bar.update,
                            lock_timeout=settings.lock_timeout)
+    from pipelines.syndication import mark_syndication
+
+    # Changed texts were taken out of their syndication groups: compared again now.
+    mark_syndication(settings.db, lock_timeout=settings.lock_timeout)
     typer.echo(report.summary())
     for reason, count in report.reasons.most_common():
         typer.echo(f"  lỗi/failed {count} × {reason}")

@@ -171,6 +171,8 @@ def apply_changes(con: Any, rows: list[dict[str, Any]]) -> int:
             "content_hash = i.content_hash, extra = i.extra FROM reprocessed_documents i WHERE documents.id = i.id"
         )
         con.execute("DELETE FROM annotations WHERE document_id IN (SELECT id FROM reprocessed_documents)")
+        # Compared again for syndicated copies at the next check (pipelines.syndication).
+        con.execute("DELETE FROM document_syndication WHERE document_id IN (SELECT id FROM reprocessed_documents)")
     return len(frame)
 
 

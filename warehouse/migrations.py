@@ -254,9 +254,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE TABLE document_syndication (
             document_id VARCHAR PRIMARY KEY,
-            syndication_group VARCHAR NOT NULL,
-            similarity DOUBLE NOT NULL,
-            marked_at TIMESTAMPTZ DEFAULT current_timestamp
+            syndication_group VARCHAR,
+            similarity DOUBLE,
+            signature BLOB,
+            checked_at TIMESTAMPTZ DEFAULT current_timestamp
         );
         CREATE INDEX document_syndication_group ON document_syndication (syndication_group);
         """,
