@@ -1,0 +1,95 @@
+"""What the narrative, policy, overview and search pages show on the corpus warehouse."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText
+from streamlit.testing.v1 import AppTest
+
+from dashboard.display import excel_bytes, match_spans, naive_forecast
+from tests.dashboard.corpus import ITEMS, LEGAL_REF, NARRATIVE, RELATED, narrative_items
+
+MakeApp = Callable[..., AppTest]
+
+
+def test_hotspots_rank_the_traffic_narrative_with_its_unit_and_reason(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db).switch_page("views/hotspots.py").run()
+    assert not at.exception
+    negative = at.dataframe[0].value
+    first = negative.iloc[0]
+    assert first["Đơn vị phụ trách"] == "Bộ Xây dựng"  # the directory's ministry for giao-thong
+    members = [ITEMS[i] for i in narrative_items()[NARRATIVE]]
+    assert first["Lý do"].startswith(f"{len(members)} bài trong 24 giờ")
+    assert first["Liên kết"] == f"narrative?id={NARRATIVE}"
+    assert len(first["14 ngày"]) == 14 and first["14 ngày"][-1] > 0
+
+
+def test_narrative_page_shows_places_refs_and_related(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db)
+    at.query_params["id"] = NARRATIVE
+    at.switch_page("views/narrative.py").run()
+    assert not at.exception
+    assert at.selectbox(key="narrative").value == NARRATIVE
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Bài viết"] == str(len(narrative_items()[NARRATIVE]))
+    tables = [d.value for d in at.dataframe]
+    refs = next(t for t in tables if "Văn bản" in t.columns)
+    assert list(refs["Liên kết"]) == [f"policy?ref={LEGAL_REF}"]
+    related = next(t for t in tables if "Điểm chung" in t.columns)
+    assert list(related["Liên kết"]) == [f"narrative?id={RELATED}"]  # they share a province
+    page = "\n".join(str(m.value) for m in at.markdown)
+    assert all(ITEMS[i].title in page for i in narrative_items()[NARRATIVE][:5])
+
+
+def test_policy_page_compares_before_and_after_the_effective_date(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db).switch_page("views/policy.py").run()
+    assert not at.exception
+    assert at.selectbox(key="legal_ref").value == LEGAL_REF
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Ngày hiệu lực"] == "01/01/2025"
+    members = [ITEMS[i] for i in narrative_items()[NARRATIVE]]
+    assert shown["Bài viết"] == str(len(members))
+    before_after = next(d.value for d in at.dataframe if "Thời gian" in d.value.columns)
+    # The corpus is from March 2025: more than 30 days after the decree took effect, so both periods are empty.
+    assert list(before_after["Số bài"]) == [0, 0]
+
+
+def test_overview_shows_the_mainstream_share(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Tỷ lệ nguồn chính thống"] == "0%"  # the corpus sources are commercial press and social media
+    assert shown["Tỷ lệ không tiêu cực"].endswith("%")
+
+
+def test_search_offers_excel_with_the_matches_marked(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db).switch_page("views/search.py").run()
+    at.text_input(key="search_query").input("ùn tắc").run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 2  # CSV and Excel
+    assert ":orange-background[**ùn**] :orange-background[**tắc**]" in "\n".join(str(m.value) for m in at.markdown)
+
+
+def test_excel_export_marks_each_match() -> None:
+    frame = pd.DataFrame({"Tiêu đề": ["Ùn tắc kéo dài, ùn tắc mới", "Không khớp"], "Nguồn": ["a", "b"]})
+    book = load_workbook(io.BytesIO(excel_bytes(frame, "Tiêu đề", ["ùn tắc"])), rich_text=True)
+    sheet = book.active
+    assert sheet is not None
+    marked = sheet["A2"].value
+    assert isinstance(marked, CellRichText)
+    assert [str(b.text) for b in marked if not isinstance(b, str)] == ["Ùn tắc", "ùn tắc"]
+    assert sheet["A3"].value == "Không khớp"
+    assert match_spans("abc ABC", ["b", "bc"]) == [(1, 3), (5, 7)]
+
+
+def test_forecast_projects_a_straight_line_and_needs_three_days() -> None:
+    days = pd.date_range("2025-03-01", periods=5, freq="D", tz="Asia/Ho_Chi_Minh")
+    timeline = pd.DataFrame({"bucket": days, "key": "press", "n_documents": [1, 2, 3, 4, 5]})
+    history, projected = naive_forecast(timeline, "day")
+    assert list(projected["n_documents"].round(6)) == [6.0, 7.0, 8.0]
+    assert len(history) == 5
+    assert naive_forecast(timeline.head(2), "day")[1].empty
