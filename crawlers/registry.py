@@ -18,7 +18,7 @@ STATUSES = ("active", "unverified", "paused")
 # Only these are crawled when no source is named; unverified ones must be asked for by name.
 DEFAULT_CRAWL_STATUSES = ("active",)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_FIELDS = {"name", "display_name", "kind", "connector", "url", "feeds", "status", "note"}
+_FIELDS = {"name", "display_name", "kind", "connector", "url", "feeds", "status", "note", "evidence"}
 
 
 class RegistryError(ValueError):
@@ -45,6 +45,8 @@ class Source:
     status: str = "active"
     feeds: tuple[Feed, ...] = field(default_factory=tuple)
     note: str = ""
+    # Saved real pages or feeds (paths under ../shared) that show one of the feed URLs in use.
+    evidence: tuple[str, ...] = ()
 
     def config(self) -> dict[str, Any]:
         """What goes into `sources.config`: display name, feeds and note."""
@@ -52,6 +54,7 @@ class Source:
             "display_name": self.display_name,
             "feeds": [asdict(f) for f in self.feeds],
             "note": self.note,
+            "evidence": list(self.evidence),
         }
 
 
@@ -104,6 +107,9 @@ def parse_source(entry: object, index: int) -> Source:
     feeds = tuple(_feed(f, where) for f in feeds_raw)
     connector = _choice(entry, "connector", CONNECTORS, where)
     status = _choice({"status": entry.get("status", "active")}, "status", STATUSES, where)
+    evidence = entry.get("evidence", [])
+    if not isinstance(evidence, list) or not all(isinstance(e, str) and e for e in evidence):
+        raise RegistryError(f"{where}: evidence must be a list of fixture paths")
     if status != "paused" and not feeds:
         raise RegistryError(f"{where}: an {connector} source that is not paused needs at least one feed")
     return Source(
@@ -115,6 +121,7 @@ def parse_source(entry: object, index: int) -> Source:
         status=status,
         feeds=feeds,
         note=str(entry.get("note", "")),
+        evidence=tuple(evidence),
     )
 
 

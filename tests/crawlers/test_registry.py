@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,20 @@ def test_rows_carry_the_config_as_json() -> None:
     rows = sources_rows(parse_registry(GOOD))
     assert rows[0]["name"] == "bao-a" and rows[0]["kind"] == "commercial-press"
     assert '"display_name": "Báo A"' in rows[0]["config"]
+
+
+def test_evidence_claims_hold_against_the_saved_pages(shared_dir: Path) -> None:
+    sources = load_registry()
+    claimed = [s for s in sources if s.evidence]
+    assert {s.name for s in claimed} == {"vnexpress", "tuoitre", "dantri", "baochinhphu"}
+    for source in claimed:
+        for path in source.evidence:
+            saved = (shared_dir / path).read_text(encoding="utf-8", errors="replace")
+            # A feed URL of the source appears in the saved page or feed (scheme aside: 2017 was http).
+            assert any(f.url.split("://", 1)[1] in saved for f in source.feeds), (source.name, path)
+    assert json.loads(sources_rows(claimed[:1])[0]["config"])["evidence"] == list(claimed[0].evidence)
+
+
+def test_evidence_must_be_a_list_of_paths() -> None:
+    with pytest.raises(RegistryError, match=r"source #1 \('bao-a'\): evidence must be a list of fixture paths"):
+        parse_registry(GOOD.replace('connector = "rss"', 'connector = "rss"\nevidence = "pages/a.html"', 1))
