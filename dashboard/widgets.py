@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import display
+from dashboard import charts, display
 from dashboard.config import db_path
 from dashboard.data import Status, WarehouseState, clear_cache, fetch, shared_reader, warehouse_state
 from dashboard.i18n import LANG_KEY, LANG_LABEL, LANG_NAMES, LANGS, current_lang, tr
@@ -44,6 +44,12 @@ class Context:
     def window(self) -> tuple[datetime, datetime]:
         """The chosen dates as a half-open time window."""
         return display.window(self.start, self.end)
+
+    @property
+    def now(self) -> datetime:
+        """"Now" for growth and emergence: the newest document, or the end of an earlier range looked back at."""
+        assert self.state.last is not None
+        return min(self.window[1], self.state.last)
 
     @property
     def grain(self) -> str:
@@ -137,6 +143,16 @@ def chart(frame: pd.DataFrame, ctx: Context, *, key: str, figure: Callable[[pd.D
         st.info(ctx.t("no_rows"))
     else:
         st.plotly_chart(figure(frame), key=key)
+
+
+def sentiment_chart(frame: pd.DataFrame, ctx: Context, *, key: str) -> None:
+    """Each bucket's sentiment shares as 100 % bars (frame: bucket, sentiment, n_documents)."""
+    chart(
+        display.by_sentiment(frame, "sentiment", ctx.lang), ctx, key=key,
+        figure=lambda f: charts.sentiment_mix(
+            f, colors=display.sentiment_colors(ctx.lang), x_title=ctx.t("time"), y_title="%"
+        ),
+    )
 
 
 def source_volume(ctx: Context) -> pd.DataFrame:

@@ -6,17 +6,15 @@ import getpass
 import json
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from pipelines.cli_alerts import DbOption, Format, _db
 from pipelines.errors import UserError
 
 users_app = typer.Typer(help="Tài khoản / Dashboard accounts and roles (viewer, analyst, admin).",
                         no_args_is_help=True)
-
-DbOption = Annotated[Path | None, typer.Option("--db", help="Warehouse file (default data/radar.duckdb, or RADAR_DB).")]
 
 
 class Role(StrEnum):
@@ -25,19 +23,6 @@ class Role(StrEnum):
     viewer = "viewer"
     analyst = "analyst"
     admin = "admin"
-
-
-class Format(StrEnum):
-    """Listing formats."""
-
-    table = "table"
-    json = "json"
-
-
-def _db(db: Path | None) -> Path:
-    from pipelines.settings import load_settings
-
-    return load_settings(db=db).db
 
 
 def _read_password(from_stdin: bool) -> str:

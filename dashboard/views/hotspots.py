@@ -11,10 +11,7 @@ from dashboard.widgets import narrative_table, page_context
 TOP = 20
 
 ctx = page_context()
-start, end = ctx.window
-assert ctx.state.last is not None
-# "Now" is the newest document (historical data stays meaningful), or the end of the range looked back at.
-now = min(end, ctx.state.last)
+now = ctx.now
 with ctx.reading():
     topics = ctx.topics()
     negative = fetch(ctx.db, queries.emerging_narratives, now, True, TOP)

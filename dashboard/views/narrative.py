@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, display, queries
 from dashboard.data import fetch
-from dashboard.widgets import chart, document_list, page_context, query_choice, table
+from dashboard.widgets import chart, document_list, page_context, query_choice, sentiment_chart, table
 
 NARRATIVE_KEY = "narrative"
 
@@ -54,12 +54,7 @@ with left:
     )
 with right:
     st.subheader(ctx.t("sentiment_over_time"))
-    chart(
-        display.by_sentiment(mix, "sentiment", ctx.lang), ctx, key="narrative_mix",
-        figure=lambda f: charts.sentiment_mix(
-            f, colors=display.sentiment_colors(ctx.lang), x_title=ctx.t("time"), y_title="%"
-        ),
-    )
+    sentiment_chart(mix, ctx, key="narrative_mix")
 
 left, right = st.columns(2)
 with left:

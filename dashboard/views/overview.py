@@ -12,9 +12,7 @@ from warehouse import read
 
 ctx = page_context()
 start, end = ctx.window
-assert ctx.state.last is not None
-# "Now" for growth is the newest document, or the end of an earlier range the analyst looks back at.
-now = min(end, ctx.state.last)
+now = ctx.now
 with ctx.reading():
     topics = ctx.topics()
     counts = fetch(ctx.db, read.overview_counts, start, end).iloc[0]

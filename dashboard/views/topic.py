@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, display
 from dashboard.data import fetch
-from dashboard.widgets import chart, document_list, page_context, table, topic_choice
+from dashboard.widgets import document_list, page_context, sentiment_chart, table, topic_choice
 from warehouse import read
 
 ctx = page_context()
@@ -42,12 +42,7 @@ st.metric(ctx.t("documents"), display.format_count(trend["n_documents"].sum(), c
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("sentiment_mix"))
-    chart(
-        display.by_sentiment(mix, "sentiment", ctx.lang), ctx, key="topic_mix",
-        figure=lambda f: charts.sentiment_mix(
-            f, colors=display.sentiment_colors(ctx.lang), x_title=ctx.t("time"), y_title="%"
-        ),
-    )
+    sentiment_chart(mix, ctx, key="topic_mix")
 with right:
     st.subheader(ctx.t("topic_sources"))
     table(display.topic_sources_display(where, ctx.lang), ctx)

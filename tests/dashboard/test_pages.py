@@ -12,6 +12,7 @@ from openpyxl.cell.rich_text import CellRichText
 from streamlit.testing.v1 import AppTest
 
 from dashboard.display import excel_bytes, match_spans, naive_forecast
+from tests.dashboard.conftest import PAGES
 from tests.dashboard.corpus import ITEMS, LEGAL_REF, NARRATIVE, RELATED, narrative_items
 
 MakeApp = Callable[..., AppTest]
@@ -93,3 +94,15 @@ def test_forecast_projects_a_straight_line_and_needs_three_days() -> None:
     assert list(projected["n_documents"].round(6)) == [6.0, 7.0, 8.0]
     assert len(history) == 5
     assert naive_forecast(timeline.head(2), "day")[1].empty
+
+
+def test_every_page_renders_in_english(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    titles = []
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        titles.append(at.title[0].value)
+    assert titles == ["Overview", "Hotspots", "Narrative detail", "Topics", "Policy tracker", "Search", "Sources",
+                      "Alerts", "SQL console", "Accounts"]

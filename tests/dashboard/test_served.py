@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +15,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.typing import Subprotocol
 
 from tests.dashboard.conftest import APP
+from tests.dashboard.serving import free_port, serving
 
 pytestmark = pytest.mark.slow
 
@@ -26,39 +23,16 @@ pytestmark = pytest.mark.slow
 PAGES = ("", "hotspots", "topic", "search", "sources", "alerts", "sql", "users")
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A headless `streamlit run` of the dashboard on the corpus warehouse; yields its port."""
     port = free_port()
     log = tmp_path_factory.mktemp("served") / "streamlit.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        env={**os.environ, "RADAR_DB": str(corpus_db)}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError as exc:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"dashboard did not start: {log.read_text()}") from exc
-                time.sleep(0.3)
+    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with serving(command, f"http://127.0.0.1:{port}", log, env={**os.environ, "RADAR_DB": str(corpus_db)}):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 async def render(port: int, page: str) -> tuple[list[str], list[str]]:

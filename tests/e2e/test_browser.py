@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.dashboard.corpus import PASSWORD, USERS, build_warehouse
+from tests.dashboard.serving import free_port, serving
 
 pytestmark = pytest.mark.slow
 
@@ -55,40 +53,16 @@ from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`radar dashboard` on a small test warehouse with one account per role; yields its address."""
     folder = tmp_path_factory.mktemp("e2e")
     db = build_warehouse(folder / "radar.duckdb")
     port = free_port()
-    log = folder / "dashboard.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "dashboard", "--db", str(db), "--port", str(port), "--no-browser"],
-        cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
     url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError as exc:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"radar dashboard did not start: {log.read_text()}") from exc
-                time.sleep(0.3)
+    command = [sys.executable, "-m", "pipelines.cli", "dashboard", "--db", str(db), "--port", str(port), "--no-browser"]
+    with serving(command, url, folder / "dashboard.log", cwd=ROOT):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture()
