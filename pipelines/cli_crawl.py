@@ -131,12 +131,15 @@ def sources_status(
     from warehouse.ledger import source_status
 
     with open_reader(load_settings(db=db).db) as con:
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'source_health'").fetchone()[0]:  # type: ignore[index]
+            raise UserError("this warehouse has no coverage ledger yet: run 'radar crawl run' once to add it")
         frame = source_status(con, silent_only=silent_only)
     if fmt is Format.json:
         typer.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
         return
     if frame.empty:
-        typer.echo("Không có nguồn nào / no sources" + (" silent" if silent_only else ""))
+        typer.echo("Không có nguồn nào im lặng / no silent sources" if silent_only
+                   else "Không có nguồn nào / no sources")
         return
     typer.echo(render_table(status_rows(frame), tuple(STATUS_HEADERS.values())))
     n = int(frame["silent"].sum())
@@ -198,8 +201,14 @@ def crawl_run(
     except CrawlError as exc:
         raise UserError(str(exc)) from None
     from pipelines.syndication import mark_syndication
+    from warehouse.errors import WarehouseError
 
-    _, copies = mark_syndication(settings.db, lock_timeout=settings.lock_timeout)
+    try:
+        _, copies = mark_syndication(settings.db, lock_timeout=settings.lock_timeout)
+    except WarehouseError as exc:
+        # The crawl is stored; the documents are compared at the next crawl or `radar crawl syndicate`.
+        typer.echo(f"radar: warning: syndicated copies not checked: {exc}", err=True)
+        copies = 0
     if fmt is Format.json:
         typer.echo(json.dumps({**stats.to_dict(), "syndicated": copies}, ensure_ascii=False, indent=2))
     else:
