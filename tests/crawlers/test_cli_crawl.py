@@ -108,3 +108,23 @@ def test_sources_status_shows_the_ledger_after_a_crawl(
     assert "1 nguồn im lặng / 1 sources silent" in out
     code, out, _ = radar(capsys, monkeypatch, "sources", "status", "--db", str(db), "--silent-only", "--format", "json")
     assert [r["source"] for r in json.loads(out)] == ["bao"]
+
+
+def test_sources_status_on_a_warehouse_from_before_the_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from warehouse.migrations import MIGRATIONS
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ)")
+    for name, sql in MIGRATIONS:
+        if name != "0300_source_health":
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
+    con.close()
+    code, _, err = radar(capsys, monkeypatch, "sources", "status", "--db", str(db))
+    assert code == 2
+    assert err == "radar: error: this warehouse has no coverage ledger yet: run 'radar crawl run' once to add it\n"
