@@ -124,6 +124,8 @@ class ProcessReport:
     narrated: int = 0
     narratives_opened: int = 0
     forecasts: int = 0
+    seconds_narratives: float = 0.0
+    seconds_spikes: float = 0.0
 
     @property
     def docs_per_second(self) -> float:
@@ -223,12 +225,15 @@ def process(
             first = dated.min().to_pydatetime()
             earliest = first if earliest is None else min(earliest, first)
     # Also places documents a crashed earlier run annotated but did not get to.
+    started = time.perf_counter()
     narratives = update_narratives(db, lock_timeout=lock_timeout)
     report.narrated, report.narratives_opened = narratives.documents, narratives.opened
     if narratives.documents:
         report.forecasts = store_forecasts(db, lock_timeout=lock_timeout)
+    report.seconds_narratives = time.perf_counter() - started
     if report.annotated == 0:
         return report
+    started = time.perf_counter()
     with open_writer(db, timeout=lock_timeout) as con:
         report.aggregate_rows = refresh_hourly_aggregates(con, since=earliest)
         spikes = score_topic_spikes(hourly_topic_counts(con), since=earliest)
@@ -238,6 +243,7 @@ def process(
         series = score_entity_spikes(con, since=earliest)
         report.series_spike_rows = replace_series_spikes(con, series, since=earliest)
         report.alerts += int(series["alert"].sum()) if not series.empty else 0
+    report.seconds_spikes = time.perf_counter() - started
     with open_writer(db, timeout=lock_timeout) as con:
         # The BM25 index is rebuilt whole, so only when enough new documents await it; search
         # still finds the rest through a plain scan until then.

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,10 +58,12 @@ class Mailbox:
     def __init__(self) -> None:
         self.port = _free_port()
         self.messages: list[email.message.Message] = []
+        self.arrived: list[float] = []  # time.monotonic() of each message's arrival
         self.controller: Controller | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         self.messages.append(email.message_from_bytes(envelope.content))
+        self.arrived.append(time.monotonic())
         return "250 OK"
 
     def start(self) -> None:
@@ -168,6 +171,19 @@ def test_alerts_arrive_once_by_email_and_webhook_and_route_to_the_province(
     with open_reader(story) as con:
         actions = [r[0] for r in con.execute("SELECT action FROM alert_audit").fetchall()]
     assert actions.count("sent") == 2 and "feedback" in actions
+
+
+def test_an_alert_reaches_the_smtp_peer_within_60_s_of_its_detection(story: Path, mailbox: Mailbox) -> None:
+    # `radar run` detects (spikes, emerging narratives) and sends in one pass: the clock starts when the
+    # detection pass starts and stops when the real SMTP server has the message.
+    add_subscription(story, Subscription(id="desk", who="Ban biên tập", what="emerging_negative", target=None,
+                                         channels=(mailbox.url,), sensitivity=0.3))
+    started = time.monotonic()
+    report = run_alerts(story, now=NOW, policy=FAST)
+    assert report.sent.sent == 1 and len(mailbox.arrived) == 1
+    latency = mailbox.arrived[0] - started
+    print(f"detection -> alert received by SMTP: {latency:.2f} s")
+    assert 0 < latency <= 60.0
 
 
 def test_an_smtp_outage_delays_but_neither_loses_nor_duplicates(story: Path, mailbox: Mailbox) -> None:
