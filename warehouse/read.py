@@ -279,6 +279,10 @@ DOCUMENT_COLUMNS = (
 )
 
 
+# sample_documents first looks for its documents among this many of the window's newest ones.
+SAMPLE_CANDIDATES = 500
+
+
 def sample_documents(
     con: duckdb.DuckDBPyConnection,
     topic: str,
@@ -288,6 +292,23 @@ def sample_documents(
     sentiment: str | None = None,
 ) -> pd.DataFrame:
     """The newest documents of a topic in [start, end): published_at, source, title, url, topic, sentiment…"""
+    # Any topic with a few percent of the coverage has `limit` documents among the newest candidates,
+    # whose annotations are looked up by id; only a rarer one needs the join over the whole window.
+    newest = [row[0] for row in con.execute(
+        "SELECT id FROM documents WHERE published_at >= ? AND published_at < ? ORDER BY published_at DESC, id LIMIT ?",
+        [start, end, SAMPLE_CANDIDATES],
+    ).fetchall()]
+    if newest:
+        wanted = "topic = ?" + (" AND sentiment = ?" if sentiment is not None else "")
+        found = {row[0] for row in con.execute(
+            f"SELECT document_id FROM annotations WHERE document_id IN ({', '.join('?' for _ in newest)}) "
+            f"AND {wanted}",
+            [*newest, topic, *([sentiment] if sentiment is not None else [])],
+        ).fetchall()}
+        chosen = [i for i in newest if i in found][:limit]
+        # Complete when `limit` were found, or when the candidates were the whole window.
+        if len(chosen) == limit or len(newest) < SAMPLE_CANDIDATES:
+            return _rows_by_id(con, chosen)
     params: list[Any] = [topic, start, end]
     where = "a.topic = ? AND d.published_at >= ? AND d.published_at < ?"
     if sentiment is not None:
@@ -383,8 +404,6 @@ def search_documents(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> pd.D
 
 def _newest_with_annotations(con: duckdb.DuckDBPyConnection, query: SearchQuery) -> pd.DataFrame:
     """search_documents without filters on annotations: the page of documents first, then its annotations."""
-    # Joining annotations to every match scans all of them (about 1 s at 1M documents); looked up by
-    # a list of ids, the page's annotations come from the primary-key index instead (tens of ms).
     params: list[Any] = []
     conditions = query.conditions(params) + query.term_conditions(params)  # the annotation ones are TRUE
     params.append(query.limit)
@@ -393,15 +412,22 @@ def _newest_with_annotations(con: duckdb.DuckDBPyConnection, query: SearchQuery)
         "ORDER BY d.published_at DESC, d.id LIMIT ?",
         params,
     ).fetchall()
-    ids = [row[0] for row in page]
+    return _rows_by_id(con, [row[0] for row in page], page[0][1] if page else 0)
+
+
+def _rows_by_id(con: duckdb.DuckDBPyConnection, ids: list[str], total: int | None = None) -> pd.DataFrame:
+    """DOCUMENT_COLUMNS of these documents, newest first (and `total` as a column when given)."""
+    # Joining annotations to a window's documents scans all of them (about 1 s at 1M documents);
+    # filtered by a list of ids, both tables answer from their primary-key indexes (tens of ms).
     marks = ", ".join("?" for _ in ids) or "NULL"
+    extra, params = (", ?::BIGINT AS total", [total]) if total is not None else ("", [])
     return query_frame(
         con,
-        f"SELECT {DOCUMENT_COLUMNS}, ?::BIGINT AS total "
+        f"SELECT {DOCUMENT_COLUMNS}{extra} "
         f"FROM (SELECT * FROM documents WHERE id IN ({marks})) d "
         f"LEFT JOIN (SELECT * FROM annotations WHERE document_id IN ({marks})) a ON a.document_id = d.id "
         "ORDER BY d.published_at DESC, d.id",
-        [page[0][1] if page else 0, *ids, *ids],
+        [*params, *ids, *ids],
     )
 
 
