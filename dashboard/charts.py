@@ -69,12 +69,13 @@ def sentiment_mix(
     return _layout(fig, x_title, y_title)
 
 
-def forecast(history: pd.DataFrame, projected: pd.DataFrame, *, name: str, forecast_name: str, x_title: str,
-             y_title: str) -> go.Figure:
-    """Daily `n_documents` as a line, the projection after it dashed."""
+def forecast(frame: pd.DataFrame, *, name: str, band_name: str, x_title: str, y_title: str) -> go.Figure:
+    """Expected documents per `hour` as a dashed line inside its shaded [lower, upper] interval."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=history["bucket"], y=history["n_documents"], mode="lines+markers", name=name))
-    joined = pd.concat([history.tail(1), projected])
-    fig.add_trace(go.Scatter(x=joined["bucket"], y=joined["n_documents"], mode="lines", name=forecast_name,
-                             line={"dash": "dash", "color": "#7f7f7f"}))
+    fig.add_trace(go.Scatter(x=frame["hour"], y=frame["upper"], mode="lines", line={"width": 0}, showlegend=False,
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=frame["hour"], y=frame["lower"], mode="lines", line={"width": 0}, fill="tonexty",
+                             fillcolor="rgba(127,127,127,0.25)", name=band_name))
+    fig.add_trace(go.Scatter(x=frame["hour"], y=frame["expected"], mode="lines", name=name,
+                             line={"dash": "dash", "color": "#1f77b4"}))
     return _layout(fig, x_title, y_title)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.console import run_isolated
-from warehouse import read, search, users
+from warehouse import narratives, read, search, users
 from warehouse.db import open_reader
 from warehouse.errors import WarehouseLocked, WarehouseMissing
 from warehouse.sql import QueryResult
@@ -40,7 +40,7 @@ STALE_KEY = "_radar_showing_stale_data"
 
 T = TypeVar("T")
 # The read API modules whose functions the pages may call through `fetch`.
-READ_MODULES = {m.__name__: m for m in (read, search, users, queries)}
+READ_MODULES = {m.__name__: m for m in (read, search, users, narratives, queries)}
 
 
 class Status(Enum):
@@ -158,24 +158,28 @@ def warehouse_state(db: str) -> WarehouseState:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
-def _query(db: str, version: tuple[int, int], module: str, name: str, args: tuple[Any, ...]) -> Any:
+def _query(
+    db: str, version: tuple[int, int], module: str, name: str, args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...] = (),
+) -> Any:
     reader = getattr(READ_MODULES[module], name)
     with _connection(db, READ_TIMEOUT_S) as con:
-        return reader(con, *args)
+        return reader(con, *args, **dict(kwargs))
 
 
-def fetch(db: str, reader: Callable[..., T], *args: Any) -> T:
-    """Result of `reader(con, *args)` from the read API, cached per warehouse, data version and arguments."""
+def fetch(db: str, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Result of `reader(con, *args, **kwargs)` from the read API, cached per warehouse, data version and arguments."""
     module = READ_MODULES.get(reader.__module__)
     if module is None or getattr(module, reader.__name__, None) is not reader:
         raise ValueError(f"{reader.__module__}.{reader.__name__} is not a read-API function")
     # Lists are turned into tuples so that equal filters share one cache entry.
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    named = tuple(sorted(kwargs.items()))
     return cast(
         T,
         _remember(
-            (db, reader.__module__, reader.__name__, frozen),
-            lambda: _query(db, data_version(db), reader.__module__, reader.__name__, frozen),
+            (db, reader.__module__, reader.__name__, frozen, named),
+            lambda: _query(db, data_version(db), reader.__module__, reader.__name__, frozen, named),
         ),
     )
 

@@ -357,31 +357,6 @@ def kinds_named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.assign(key=frame["key"].map(lambda k: tr(f"kind_{k}", lang)))
 
 
-def naive_forecast(
-    timeline: pd.DataFrame, grain: str, days: int = 3, fit: int = 7
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Daily totals and a straight-line projection of the last `fit` days, `days` ahead (empty when too short)."""
-    if timeline.empty:
-        return pd.DataFrame(columns=["bucket", "n_documents"]), pd.DataFrame(columns=["bucket", "n_documents"])
-    totals = timeline.assign(bucket=pd.to_datetime(timeline["bucket"]).dt.tz_convert(TZ).dt.floor("D"))
-    daily = totals.groupby("bucket", as_index=False)["n_documents"].sum()
-    full = pd.date_range(daily["bucket"].min(), daily["bucket"].max(), freq="D")
-    daily = daily.set_index("bucket").reindex(full, fill_value=0).rename_axis("bucket").reset_index()
-    recent = daily.tail(fit)
-    if len(recent) < 3:
-        return daily, pd.DataFrame(columns=["bucket", "n_documents"])
-    x = pd.Series(range(len(recent)), dtype=float)
-    y = recent["n_documents"].astype(float).reset_index(drop=True)
-    slope = float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum())
-    intercept = float(y.mean() - slope * x.mean())
-    last = recent["bucket"].iloc[-1]
-    ahead = [
-        {"bucket": last + timedelta(days=i), "n_documents": max(0.0, intercept + slope * (len(recent) - 1 + i))}
-        for i in range(1, days + 1)
-    ]
-    return daily, pd.DataFrame(ahead)
-
-
 def narrative_sources_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A narrative's sources ready to show: kind named, first appearance in local time, negative share."""
     out = frame.copy()
@@ -404,6 +379,7 @@ def related_display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Related narratives ready to show, each linking to its page."""
     out = frame.copy()
     out["last_seen"] = out["last_seen"].map(lambda m: "–" if pd.isna(m) else format_time(m, lang))
+    out["shared"] = out["shared"].map(_joined)
     out["link"] = out["id"].map(narrative_url)
     return rename(
         out, {"label": "narrative", "shared": "shared", "n_documents": "count", "last_seen": "last_seen",

@@ -210,6 +210,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "emerging_negative": {"vi": "Nổi lên, tiêu cực", "en": "Emerging, negative"},
     "emerging": {"vi": "Đang nổi lên", "en": "Emerging"},
+    "ranking": {"vi": "Xếp hạng", "en": "Ranking"},
     "no_hotspots": {
         "vi": "Không có câu chuyện nào nổi lên trong 24 giờ này.",
         "en": "No narrative is emerging in these 24 hours.",
@@ -235,12 +236,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "provinces": {"vi": "Địa phương được nhắc đến", "en": "Provinces mentioned"},
     "forecast": {"vi": "Dự báo", "en": "Forecast"},
     "forecast_caption": {
-        "vi": "Ngoại suy tuyến tính số bài mỗi ngày của 7 ngày gần nhất, 3 ngày tới; chỉ để tham khảo.",
-        "en": "Straight-line projection of the last 7 days' daily count, 3 days ahead; indicative only.",
+        "vi": "Dự báo 24 giờ lập lúc {time}: khoảng {expected} bài; vùng xám là khoảng tin cậy 80 %.",
+        "en": "24-hour forecast made at {time}: about {expected} documents; the grey band is the 80 % interval.",
     },
+    "forecast_band": {"vi": "Khoảng 80 %", "en": "80 % interval"},
     "forecast_unavailable": {
-        "vi": "Chưa đủ dữ liệu để dự báo (cần ít nhất 3 ngày).",
-        "en": "Not enough data for a forecast (at least 3 days needed).",
+        "vi": "Chưa có dự báo: `radar process` chỉ dự báo cho các câu chuyện đang nổi lên.",
+        "en": "No forecast: `radar process` forecasts the emerging narratives only.",
     },
     "legal_refs": {"vi": "Văn bản pháp luật được nhắc đến", "en": "Legal references"},
     "legal_ref": {"vi": "Văn bản", "en": "Legal reference"},

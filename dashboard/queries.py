@@ -95,23 +95,6 @@ def narrative_daily(con: duckdb.DuckDBPyConnection, ids: list[str], start: Any, 
     return out
 
 
-def narratives_in(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 200) -> pd.DataFrame:
-    """Narratives with documents in [start, end), most covered first: id, label, n_window, n_documents, last_seen."""
-    return query_frame(
-        con,
-        "SELECT n.id, n.label, count(*) AS n_window, n.n_documents, n.last_seen "
-        "FROM narrative_members m JOIN documents d ON d.id = m.document_id JOIN narratives n ON n.id = m.narrative_id "
-        f"WHERE {_TIME} >= ? AND {_TIME} < ? GROUP BY n.id, n.label, n.n_documents, n.last_seen "
-        "ORDER BY n_window DESC, n.last_seen DESC, n.id LIMIT ?",
-        [start, end, limit],
-    )
-
-
-def narrative_info(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
-    """The narrative's stored summary row (empty when unknown)."""
-    return query_frame(con, "SELECT * FROM narratives WHERE id = ?", [narrative_id])
-
-
 def narrative_timeline(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: str) -> pd.DataFrame:
     """Documents per bucket and source kind (press, social, comment): bucket, key, n_documents."""
     return query_frame(
@@ -154,35 +137,6 @@ def narrative_places(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: i
         "SELECT place, count(*) AS n_documents FROM ("
         "  SELECT unnest(places) AS place FROM narrative_members WHERE narrative_id = ?) "
         "GROUP BY place ORDER BY n_documents DESC, place LIMIT ?",
-        [narrative_id, limit],
-    )
-
-
-def narrative_documents(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: int = 15) -> pd.DataFrame:
-    """Representative documents: originals closest to the narrative first, then repeats."""
-    return query_frame(
-        con,
-        f"SELECT {_TIME} AS published_at, d.source, d.title, d.url, a.topic, "
-        f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment "
-        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
-        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? "
-        "ORDER BY m.duplicate_of IS NOT NULL, m.similarity DESC NULLS LAST, published_at DESC LIMIT ?",
-        [narrative_id, limit],
-    )
-
-
-def related_narratives(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: int = 8) -> pd.DataFrame:
-    """Narratives sharing key terms, legal references or places: id, label, shared, n_documents, last_seen."""
-    return query_frame(
-        con,
-        "WITH me AS (SELECT * FROM narratives WHERE id = ?) "
-        "SELECT n.id, n.label, "
-        "  len(list_intersect(coalesce(n.key_terms, []), coalesce(me.key_terms, []))) "
-        "  + 2 * len(list_intersect(coalesce(n.legal_refs, []), coalesce(me.legal_refs, []))) "
-        "  + len(list_intersect(coalesce(n.places, []), coalesce(me.places, []))) AS shared, "
-        "  n.n_documents, n.last_seen "
-        "FROM narratives n, me WHERE n.id <> me.id AND shared > 0 "
-        "ORDER BY shared DESC, n.last_seen DESC, n.id LIMIT ?",
         [narrative_id, limit],
     )
 

@@ -12,15 +12,15 @@ TOP = 20
 
 ctx = page_context()
 now = ctx.now
-with ctx.reading():
-    topics = ctx.topics()
-    negative = fetch(ctx.db, queries.emerging_narratives, now, True, TOP)
-    emerging = fetch(ctx.db, queries.emerging_narratives, now, False, TOP)
-
 st.title(ctx.t("nav_hotspots"))
 st.caption(ctx.t("hotspots_caption", time=display.format_time(now, ctx.lang)))
-negative_tab, emerging_tab = st.tabs([ctx.t("emerging_negative"), ctx.t("emerging")])
-with negative_tab:
-    narrative_table(display.hotspots_display(negative, ctx.lang, topics, "negative_score"), ctx, key="hot_negative")
-with emerging_tab:
-    narrative_table(display.hotspots_display(emerging, ctx.lang, topics, "score"), ctx, key="hot_emerging")
+# One ranking per run (a choice, not two tabs): scoring every active narrative is the page's slow part.
+negative = st.radio(
+    ctx.t("ranking"), [True, False], key="hot_negative", horizontal=True,
+    format_func=lambda n: ctx.t("emerging_negative" if n else "emerging"),
+)
+score = "negative_score" if negative else "score"
+with ctx.reading():
+    topics = ctx.topics()
+    ranked = fetch(ctx.db, queries.emerging_narratives, now, bool(negative), TOP)
+narrative_table(display.hotspots_display(ranked, ctx.lang, topics, score), ctx, key="hotspots")

@@ -159,6 +159,7 @@ NARRATIVE = "n-giao-thong"
 RELATED = "n-y-te"
 LEGAL_REF = "nd-168-2024-nd-cp"
 ALERT_KEY = "key-1"
+MERGED = "n-cu"  # an older narrative merged into NARRATIVE
 
 
 def narrative_items() -> dict[str, list[int]]:
@@ -195,6 +196,11 @@ def _narratives(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [docs[i].id, nid, 1.0 - rank / 100, places[: 1 + rank % 2], refs, terms[: 1 + rank % 3]],
             )
+    con.execute("INSERT INTO narrative_merges (narrative_id, merged_into, similarity) VALUES (?, ?, 0.9)",
+                [MERGED, NARRATIVE])
+    for hour in range(1, 25):  # the stored 24 h forecast of `radar process`
+        con.execute("INSERT INTO narrative_forecasts VALUES (?, ?, ?, ?, ?, ?)",
+                    [NARRATIVE, NEWEST, NEWEST + timedelta(hours=hour), 0.5, 0, 2])
 
 
 def _alerts(con: duckdb.DuckDBPyConnection) -> None:

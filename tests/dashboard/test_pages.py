@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 from streamlit.testing.v1 import AppTest
 
-from dashboard.display import excel_bytes, match_spans, naive_forecast
+from dashboard.display import excel_bytes, match_spans
 from tests.dashboard.conftest import PAGES
-from tests.dashboard.corpus import ITEMS, LEGAL_REF, NARRATIVE, RELATED, narrative_items
+from tests.dashboard.corpus import ITEMS, LEGAL_REF, MERGED, NARRATIVE, RELATED, narrative_items
 
 MakeApp = Callable[..., AppTest]
 
@@ -45,6 +45,16 @@ def test_narrative_page_shows_places_refs_and_related(app: MakeApp, corpus_db: P
     assert list(related["Liên kết"]) == [f"narrative?id={RELATED}"]  # they share a province
     page = "\n".join(str(m.value) for m in at.markdown)
     assert all(ITEMS[i].title in page for i in narrative_items()[NARRATIVE][:5])
+    assert any("khoảng 12 bài" in str(c.value) for c in at.caption)  # the stored forecast: 24 hours x 0.5
+
+
+def test_a_link_to_a_merged_narrative_opens_the_one_it_joined(app: MakeApp, corpus_db: Path) -> None:
+    at = app(corpus_db)
+    at.query_params["id"] = MERGED
+    at.switch_page("views/narrative.py").run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Bài viết"] == str(len(narrative_items()[NARRATIVE]))
 
 
 def test_policy_page_compares_before_and_after_the_effective_date(app: MakeApp, corpus_db: Path) -> None:
@@ -85,15 +95,6 @@ def test_excel_export_marks_each_match() -> None:
     assert [str(b.text) for b in marked if not isinstance(b, str)] == ["Ùn tắc", "ùn tắc"]
     assert sheet["A3"].value == "Không khớp"
     assert match_spans("abc ABC", ["b", "bc"]) == [(1, 3), (5, 7)]
-
-
-def test_forecast_projects_a_straight_line_and_needs_three_days() -> None:
-    days = pd.date_range("2025-03-01", periods=5, freq="D", tz="Asia/Ho_Chi_Minh")
-    timeline = pd.DataFrame({"bucket": days, "key": "press", "n_documents": [1, 2, 3, 4, 5]})
-    history, projected = naive_forecast(timeline, "day")
-    assert list(projected["n_documents"].round(6)) == [6.0, 7.0, 8.0]
-    assert len(history) == 5
-    assert naive_forecast(timeline.head(2), "day")[1].empty
 
 
 def test_every_page_renders_in_english(app: MakeApp, corpus_db: Path) -> None:
