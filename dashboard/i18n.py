@@ -285,6 +285,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "what_keyword": {"vi": "từ khóa", "en": "keyword"},
     "what_place": {"vi": "địa phương", "en": "place"},
     "what_legal_ref": {"vi": "văn bản pháp luật", "en": "legal reference"},
+    "what_entity": {"vi": "cơ quan, tổ chức", "en": "agency or organisation"},
     "what_emerging_negative": {"vi": "câu chuyện tiêu cực nổi lên", "en": "emerging negative narratives"},
     "target": {"vi": "Đối tượng", "en": "Target"},
     "target_help": {

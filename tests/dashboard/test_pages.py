@@ -107,3 +107,14 @@ def test_every_page_renders_in_english(app: MakeApp, corpus_db: Path) -> None:
         titles.append(at.title[0].value)
     assert titles == ["Overview", "Hotspots", "Narrative detail", "Topics", "Policy tracker", "Search", "Sources",
                       "Alerts", "SQL console", "Accounts"]
+
+
+def test_every_choice_a_page_offers_has_a_label_in_both_languages() -> None:
+    from dashboard.i18n import TEXTS
+    from pipelines.alerts.model import LEVELS, MODES, WHATS
+    from warehouse.users import ROLES
+
+    keys = [f"what_{w}" for w in WHATS] + [f"level_{v}" for v in LEVELS] + [f"mode_{m}" for m in MODES]
+    keys += [f"role_{r}" for r in ROLES] + [f"kind_{k}" for k in ("press", "social", "comment")]
+    missing = [k for k in keys if k not in TEXTS or set(TEXTS[k]) != {"vi", "en"}]
+    assert not missing

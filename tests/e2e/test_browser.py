@@ -112,7 +112,7 @@ def heading(driver: WebDriver, text: str) -> None:
     )
 
 
-def log_in(driver: WebDriver, url: str, username: str) -> float:
+def log_in(driver: WebDriver, url: str, username: str, screenshot: Path | None = None) -> float:
     """Sign in through the form; return seconds from the address being opened to the form being shown."""
     started = time.monotonic()
     driver.get(url)
@@ -120,6 +120,8 @@ def log_in(driver: WebDriver, url: str, username: str) -> float:
         ec.presence_of_element_located((By.CSS_SELECTOR, 'input[aria-label="Tên đăng nhập"]'))
     )
     painted = time.monotonic() - started
+    if screenshot is not None:
+        driver.save_screenshot(str(screenshot))
     user_box.send_keys(username)
     driver.find_element(By.CSS_SELECTOR, 'input[aria-label="Mật khẩu"]').send_keys(PASSWORD + Keys.ENTER)
     wait(driver).until(
@@ -147,7 +149,7 @@ def no_error_text(driver: WebDriver) -> None:
 
 def test_every_page_in_a_real_browser(served: str, browser: WebDriver) -> None:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    timings: dict[str, float] = {"login form": log_in(browser, served, ADMIN)}
+    timings: dict[str, float] = {"login form": log_in(browser, served, ADMIN, screenshot=ARTEFACTS / "login.png")}
     for index, (path, title, element) in enumerate(PAGES):
         started = time.monotonic()
         open_page(browser, path)
