@@ -42,7 +42,8 @@ from warehouse.db import open_reader  # noqa: E402
 TARGET_P95_S = 1.0
 VIEWS = ROOT / "dashboard" / "views"
 MODULE_ALIASES = {"read": "warehouse.read", "search": "warehouse.search", "queries": "dashboard.queries",
-                  "users": "warehouse.users", "ledger": "warehouse.ledger"}
+                  "users": "warehouse.users", "ledger": "warehouse.ledger",
+                  "narratives": "warehouse.narratives"}
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Call:
 
     name: str
     args: Callable[[Context], tuple[Any, ...]] = lambda ctx: ()
+    kwargs: Callable[[Context], dict[str, Any]] = lambda ctx: {}
 
     def resolve(self) -> Callable[..., Any] | None:
         """The function, or None when it does not exist in this tree (yet)."""
@@ -112,19 +114,19 @@ PAGES: list[Page] = [
         Call("queries.mainstream_share", WINDOW),
         Call("ledger.source_status"),
     ]),
-    Page("hotspots", [
-        Call("queries.emerging_narratives", lambda ctx: (ctx.now, True, 20)),
-        Call("queries.emerging_narratives", lambda ctx: (ctx.now, False, 20)),
-    ]),
+    # One ranking per run: the emerging-negative one the page opens on, then the other.
+    Page("hotspots", [Call("queries.emerging_narratives", lambda ctx: (ctx.now, True, 20))]),
+    Page("hotspots (emerging)", [Call("queries.emerging_narratives", lambda ctx: (ctx.now, False, 20))]),
     Page("narrative", [
-        Call("queries.narratives_in", lambda ctx: (ctx.start, ctx.end, 200)),
-        Call("queries.narrative_info", lambda ctx: (ctx.picks["narrative"],)),
+        Call("narratives.list_narratives", WINDOW, lambda ctx: {"min_documents": 1, "limit": 200}),
+        Call("narratives.narrative_summary", lambda ctx: (ctx.picks["narrative"],)),
         Call("queries.narrative_timeline", lambda ctx: (ctx.picks["narrative"], ctx.picks["narrative_grain"])),
         Call("queries.narrative_sentiment", lambda ctx: (ctx.picks["narrative"], ctx.picks["narrative_grain"])),
         Call("queries.narrative_sources", lambda ctx: (ctx.picks["narrative"],)),
         Call("queries.narrative_places", lambda ctx: (ctx.picks["narrative"],)),
-        Call("queries.narrative_documents", lambda ctx: (ctx.picks["narrative"],)),
-        Call("queries.related_narratives", lambda ctx: (ctx.picks["narrative"],)),
+        Call("narratives.narrative_documents", lambda ctx: (ctx.picks["narrative"],), lambda ctx: {"limit": 15}),
+        Call("narratives.related_narratives", lambda ctx: (ctx.picks["narrative"],), lambda ctx: {"limit": 8}),
+        Call("narratives.narrative_forecast", lambda ctx: (ctx.picks["narrative"],)),
     ]),
     Page("topic", [
         Call("read.topics_present"),
@@ -185,13 +187,13 @@ def make_context(con: duckdb.DuckDBPyConnection, days: int | None) -> Context:
     ctx = Context(first, last, start_day, end_day, start, end, display.auto_grain(start_day, end_day), min(end, last))
     # The first entry of each list, as the pages' select boxes open on it.
     ctx.picks["topic"] = _first(read.topics_present(con), "topic")
-    narratives = Call("queries.narratives_in").resolve()
-    if narratives is not None:
-        ctx.picks["narrative"] = _first(narratives(con, start, end, 200), "id")
-        info = Call("queries.narrative_info").resolve()
-        row = info(con, ctx.picks["narrative"]) if info and ctx.picks["narrative"] else None
-        ctx.picks["narrative_grain"] = (display.narrative_grain(row["first_seen"].iloc[0], row["last_seen"].iloc[0])
-                                        if row is not None and not row.empty else "day")
+    listed, summary = Call("narratives.list_narratives").resolve(), Call("narratives.narrative_summary").resolve()
+    if listed is not None and summary is not None:
+        first_listed = _first(listed(con, start, end, min_documents=1, limit=200), "id")
+        row = summary(con, first_listed) if first_listed else None
+        if row is not None and not row.empty:
+            ctx.picks["narrative"] = str(row["id"].iloc[0])
+            ctx.picks["narrative_grain"] = display.narrative_grain(row["first_seen"].iloc[0], row["last_seen"].iloc[0])
     refs = Call("queries.legal_refs_in").resolve()
     if refs is not None:
         ctx.picks["legal_ref"] = _first(refs(con, start, end, 100), "legal_ref")
@@ -232,7 +234,7 @@ class Timings:
 
 def run_page(db: Path, page: Page, ctx: Context, repeat: int, cold: bool, budget_s: float = 120.0) -> Timings:
     """Run the page's calls `repeat` times (fewer past `budget_s`); cold: a fresh connection per run."""
-    calls = [(f"{i:02d} {c.name}", c.resolve(), c.args) for i, c in enumerate([*COMMON, *page.calls])]
+    calls = [(f"{i:02d} {c.name}", c.resolve(), c) for i, c in enumerate([*COMMON, *page.calls])]
     timings = Timings({name: [] for name, fn, _ in calls if fn is not None})
     shared = None if cold else open_reader(db)
     con = shared.__enter__() if shared else None
@@ -247,12 +249,12 @@ def run_page(db: Path, page: Page, ctx: Context, repeat: int, cold: bool, budget
             c = reader.__enter__() if reader else con
             assert c is not None
             try:
-                for name, fn, args in calls:
+                for name, fn, call in calls:
                     if fn is None or name in timings.errors:
                         continue
                     t0 = time.perf_counter()
                     try:
-                        fn(c, *args(ctx))
+                        fn(c, *call.args(ctx), **call.kwargs(ctx))
                     except (duckdb.Error, KeyError, TypeError) as exc:
                         # E.g. a table this warehouse's schema lacks: reported, left out of the page.
                         timings.errors[name] = str(exc).splitlines()[0]

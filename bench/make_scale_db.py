@@ -75,48 +75,68 @@ def _copy_sql(target: int, copies: int, span_days: int) -> list[tuple[str, str]]
             WHERE m.k * p.n + d.rn < {target};
         """),
         # Inserted in publication order, as a warehouse fed over time is: DuckDB's zone maps then
-        # skip the row groups outside a page's dates.
+        # skip the row groups outside a page's dates. BY NAME with `* REPLACE`: columns that later
+        # migrations add are carried over (or take their defaults) without this file changing.
         ("documents", f"""
-            INSERT INTO documents (id, source, kind, parent_id, url, title, text, published_at, fetched_at,
-                                   lang, content_hash, extra, ingested_at)
-            SELECT m.new_id, d.source, d.kind, {doc_parent},
-                   CASE WHEN m.k = 0 THEN d.url ELSE d.url || '#copy-' || m.k END,
-                   d.title, d.text, {SHIFT.format(col='d.published_at')} AS published_at,
-                   d.fetched_at + ({SHIFT.format(col='d.published_at')} - d.published_at),
-                   d.lang, d.content_hash, d.extra,
-                   d.ingested_at + ({SHIFT.format(col='d.published_at')} - d.published_at)
+            INSERT INTO documents BY NAME
+            SELECT d.* REPLACE (
+                m.new_id AS id, {doc_parent} AS parent_id,
+                CASE WHEN m.k = 0 THEN d.url ELSE d.url || '#copy-' || m.k END AS url,
+                {SHIFT.format(col='d.published_at')} AS published_at,
+                d.fetched_at + ({SHIFT.format(col='d.published_at')} - d.published_at) AS fetched_at,
+                d.ingested_at + ({SHIFT.format(col='d.published_at')} - d.published_at) AS ingested_at)
             FROM doc_map m JOIN base.documents d ON d.id = m.old_id CROSS JOIN params p
             LEFT JOIN doc_map pm ON pm.old_id = d.parent_id AND pm.k = m.k
             ORDER BY published_at NULLS FIRST;
         """),
         ("annotations", """
-            INSERT INTO annotations
-            SELECT m.new_id, a.model_version, a.sentiment, a.sentiment_score, a.toxicity, a.toxicity_score,
-                   a.topic, a.topics, a.topic_scores, a.tokens, a.annotated_at
+            INSERT INTO annotations BY NAME
+            SELECT a.* REPLACE (m.new_id AS document_id)
             FROM doc_map m JOIN base.annotations a ON a.document_id = m.old_id
             JOIN documents d ON d.id = m.new_id
             ORDER BY d.published_at;
         """),
         ("narratives", f"""
-            INSERT INTO narrative_members
-            SELECT m.new_id, {NEW_ID.format(col='n.narrative_id')}, dm.new_id, n.similarity, n.places,
-                   n.legal_refs, n.key_terms, n.joined_at
+            INSERT INTO narrative_members BY NAME
+            SELECT n.* REPLACE (m.new_id AS document_id, {NEW_ID.format(col='n.narrative_id')} AS narrative_id,
+                                dm.new_id AS duplicate_of)
             FROM doc_map m JOIN base.narrative_members n ON n.document_id = m.old_id
             LEFT JOIN doc_map dm ON dm.old_id = n.duplicate_of AND dm.k = m.k;
-            INSERT INTO narratives
-            SELECT {NEW_ID.format(col='n.id')}, n.label, n.key_terms,
-                   {SHIFT.format(col='n.first_seen')},
-                   {SHIFT.format(col='n.first_seen')} + (n.last_seen - n.first_seen),
-                   n.n_documents, n.n_duplicates, n.sources, n.kinds, n.n_negative, n.n_neutral, n.n_positive,
-                   n.topics, n.places, n.legal_refs, n.updated_at
+            INSERT INTO narratives BY NAME
+            SELECT n.* REPLACE ({NEW_ID.format(col='n.id')} AS id,
+                                {SHIFT.format(col='n.first_seen')} AS first_seen,
+                                {SHIFT.format(col='n.first_seen')} + (n.last_seen - n.first_seen) AS last_seen)
             FROM base.narratives n CROSS JOIN copies m CROSS JOIN params p
             WHERE {NEW_ID.format(col='n.id')} IN (SELECT narrative_id FROM narrative_members);
         """),
         ("registry", """
-            INSERT INTO topics SELECT * FROM base.topics;
-            INSERT INTO sources SELECT * FROM base.sources;
+            INSERT INTO topics BY NAME SELECT * FROM base.topics;
+            INSERT INTO sources BY NAME SELECT * FROM base.sources;
         """),
     ]
+
+
+# Tables of later migrations, copied when the base has them: (label, table, SQL).
+OPTIONAL_COPIES = [
+    ("merged narratives", "narrative_merges", f"""
+        INSERT INTO narrative_merges BY NAME
+        SELECT g.* REPLACE ({NEW_ID.format(col='g.narrative_id')} AS narrative_id,
+                            {NEW_ID.format(col='g.merged_into')} AS merged_into)
+        FROM base.narrative_merges g CROSS JOIN copies m
+        WHERE {NEW_ID.format(col='g.merged_into')} IN (SELECT id FROM narratives);
+    """),
+    ("forecasts", "narrative_forecasts", f"""
+        INSERT INTO narrative_forecasts BY NAME
+        SELECT f.* REPLACE ({NEW_ID.format(col='f.narrative_id')} AS narrative_id,
+                            {SHIFT.format(col='f.made_at')} AS made_at,
+                            {SHIFT.format(col='f.made_at')} + (f.hour - f.made_at) AS hour)
+        FROM base.narrative_forecasts f CROSS JOIN copies m CROSS JOIN params p
+        WHERE {NEW_ID.format(col='f.narrative_id')} IN (SELECT id FROM narratives);
+    """),
+    # Scores of one hourly series per key: copies would collide on (hour, kind, key), so the newest
+    # copy's (the real dates, what the dashboard opens on) are kept as they are.
+    ("series spikes", "series_spikes", "INSERT INTO series_spikes BY NAME SELECT * FROM base.series_spikes;"),
+]
 
 
 def build(base: Path, out: Path, target: int, span_days: int, search_index: bool = True) -> None:
@@ -140,6 +160,12 @@ def build(base: Path, out: Path, target: int, span_days: int, search_index: bool
                 con.execute("BEGIN TRANSACTION")
                 con.execute(sql)
                 con.execute("COMMIT")
+        present = {row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'base'").fetchall()}
+        for label, table, sql in OPTIONAL_COPIES:
+            if table in present:
+                with timed(label):
+                    con.execute(sql)
         con.execute("DETACH base")
         with timed("hourly aggregates"):
             refresh_hourly_aggregates(con)
