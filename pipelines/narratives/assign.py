@@ -31,7 +31,7 @@ class AssignConfig:
     pair_similarity: float = 0.3  # cosine with a single member to join its narrative
     member_similarity: float = 0.22  # joining by centroid also needs one member at least this close ...
     member_growth: float = 0.02  # ... plus this much per doubling of the narrative (big ones turn generic)
-    merge_similarity: float = 0.4  # centroid cosine at which two overlapping narratives become one
+    merge_similarity: float = 0.3  # centroid cosine at which two overlapping narratives become one
 
     def __post_init__(self) -> None:
         pd.Timedelta(self.window)
@@ -85,8 +85,12 @@ def _one_hot(codes: np.ndarray, n: int) -> sp.csr_matrix:
 
 
 def _merges(matrix: sp.csr_matrix, codes: np.ndarray, state: _Narratives, touched: np.ndarray,
-            window: int, threshold: float, first_seen: dict[str, int]) -> dict[int, int]:
-    """Narrative code -> code it merges into: touched narratives whose centroid is close to an overlapping one."""
+            window: int, config: AssignConfig, first_seen: dict[str, int]) -> dict[int, int]:
+    """Narrative code -> code it merges into: touched narratives whose centroid is close to an overlapping one.
+
+    The bar rises with the bigger narrative's size, as joining's does: big centroids turn generic, and
+    merging is how a running theme (a tournament, a season of exams) would swallow every story near it.
+    """
     n = state.n
     centroids = _one_hot(codes, n) @ matrix
     norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
@@ -104,9 +108,12 @@ def _merges(matrix: sp.csr_matrix, codes: np.ndarray, state: _Narratives, touche
     # The older narrative (by first sighting, then id) is the one that keeps its id.
     age = [(first_seen.get(state.ids[c], int(first[c])), state.ids[c]) for c in range(n)]
     for row, a in enumerate(touched.tolist()):
-        close = np.flatnonzero(sims[row] >= threshold)
+        close = np.flatnonzero(sims[row] >= config.merge_similarity)
         for b in close.tolist():
             if b == a or first[a] > last[b] + window or first[b] > last[a] + window:
+                continue
+            bigger = max(state.size[a], state.size[b], 1.0)
+            if sims[row, b] < config.merge_similarity + config.member_growth * np.log2(bigger):
                 continue
             ra, rb = root(a), root(b)
             if ra != rb:
@@ -198,7 +205,7 @@ def assign_batch(context: pd.DataFrame, batch: pd.DataFrame,
         codes[i] = owner
         out.append([ids[i], owner, duplicate_of, round(similarity, 4), top_terms(matrix, vocab, i)])
     touched = np.unique(codes[n_ctx:])
-    merges = _merges(matrix, codes, state, touched, window, config.merge_similarity, first_seen)
+    merges = _merges(matrix, codes, state, touched, window, config, first_seen)
     for row in out:
         row[1] = state.ids[merges.get(row[1], row[1])]
     merged = {state.ids[a]: state.ids[b] for a, b in merges.items()}

@@ -63,7 +63,8 @@ def hourly_volume(times: pd.Series, at: pd.Timestamp) -> pd.Series:
     """Hourly document counts from the first document's hour to the hour holding `at`, zeros included."""
     hours = pd.to_datetime(times).dt.floor("h")
     counts = hours.value_counts().sort_index().astype(float)
-    return counts.reindex(pd.date_range(counts.index.min(), at.floor("h"), freq="h"), fill_value=0.0)
+    end = at.tz_convert(counts.index.tz) if at.tzinfo is not None and counts.index.tz is not None else at
+    return counts.reindex(pd.date_range(counts.index.min(), end.floor("h"), freq="h"), fill_value=0.0)
 
 
 def forecast_of(times: pd.Series, at: pd.Timestamp, profile: np.ndarray | None) -> dict[str, Any]:
