@@ -11,7 +11,7 @@ _DATA_NOTES = {
     "vlsp2016": "VLSP 2016 sentiment, official training data, de-duplicated",
     "uit-visfd": "UIT-ViSFD smartphone reviews (train split), polarity from stars",
     "aivivn2019": "AIVIVN 2019 e-commerce reviews, binary and noisy: weight 0.3",
-    "own": "the project's own labels (nlp/labels/, keyed by row index / item id; weight 3)",
+    "own": "the project's own labels (nlp/labels/, keyed by row index / item id; weight 10)",
     "vihsd": "ViHSD Facebook/YouTube comments (train split)",
     "timeline-section": "RSS timeline items labelled by their VnExpress section (older than the demo window)",
     "timeline-weak": "RSS timeline items with keyword weak labels (nlp/gazetteer/topic_keywords.toml)",
