@@ -118,3 +118,31 @@ def test_every_choice_a_page_offers_has_a_label_in_both_languages() -> None:
     keys += [f"role_{r}" for r in ROLES] + [f"kind_{k}" for k in ("press", "social", "comment")]
     missing = [k for k in keys if k not in TEXTS or set(TEXTS[k]) != {"vi", "en"}]
     assert not missing
+
+
+def test_the_prerank_keeps_the_narratives_the_full_score_ranks_first() -> None:
+    import random
+
+    from dashboard.queries import _candidates
+    from pipelines.narratives.emerging import EmergingConfig, score_narratives
+
+    rng = random.Random(7)
+    now = pd.Timestamp("2025-03-15 10:00", tz="Asia/Ho_Chi_Minh")
+    rows = []
+    for n in range(300):
+        for k in range(rng.randint(1, 12)):
+            rows.append({
+                "narrative_id": f"n{n}", "document_id": f"d{n}-{k}", "title": f"tin {n} {k}",
+                "source": rng.choice("abcdef"), "kind": rng.choice(["press", "press", "social", "comment"]),
+                "time": now - pd.Timedelta(hours=rng.uniform(0, 24 * 8)),
+                "sentiment": rng.choice(["negative", "neutral", "positive", None]), "topic": "giao-thong",
+                "places": [], "legal_refs": [], "key_terms": [], "agencies": [], "duplicate_of": None,
+            })
+    members = pd.DataFrame(rows)
+    config = EmergingConfig()
+    for negative in (True, False):
+        full = score_narratives(members, now, 900, 4000, config, negative=negative, top=20)
+        keep = _candidates(members, now, 900, 4000, config, negative, 40)
+        fast = score_narratives(members[members["narrative_id"].isin(keep)], now, 900, 4000, config,
+                                negative=negative, top=20)
+        assert list(fast["narrative_id"]) == list(full["narrative_id"])
