@@ -137,24 +137,19 @@ def narrative_daily(con: duckdb.DuckDBPyConnection, ids: list[str], start: Any, 
     return out
 
 
-def narrative_timeline(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: str) -> pd.DataFrame:
-    """Documents per bucket and source kind (press, social, comment): bucket, key, n_documents."""
+VOLUME_KEYS = {"kind": "d.kind", "sentiment": f"coalesce(a.sentiment, '{UNANNOTATED}')"}
+
+
+def narrative_volume(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: str, by: str) -> pd.DataFrame:
+    """Documents per bucket and source kind (press, social, comment) or sentiment: bucket, key, n_documents."""
+    if by not in VOLUME_KEYS:
+        raise ValueError(f"by must be one of {', '.join(VOLUME_KEYS)}, not {by!r}")
     return query_frame(
         con,
-        f"SELECT date_trunc(?, {_TIME}) AS bucket, d.kind AS key, count(*) AS n_documents "
-        "FROM narrative_members m JOIN documents d ON d.id = m.document_id WHERE m.narrative_id = ? "
+        f"SELECT date_trunc(?, {_TIME}) AS bucket, {VOLUME_KEYS[by]} AS key, count(*) AS n_documents "
+        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? "
         "GROUP BY ALL ORDER BY bucket, key",
-        [_grain(grain), narrative_id],
-    )
-
-
-def narrative_sentiment(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: str) -> pd.DataFrame:
-    """Documents per bucket and sentiment: bucket, sentiment, n_documents."""
-    return query_frame(
-        con,
-        f"SELECT date_trunc(?, {_TIME}) AS bucket, coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, "
-        "count(*) AS n_documents FROM narrative_members m JOIN documents d ON d.id = m.document_id "
-        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? GROUP BY ALL ORDER BY bucket",
         [_grain(grain), narrative_id],
     )
 

@@ -34,8 +34,8 @@ with ctx.reading():
     info = fetch(ctx.db, narratives.narrative_summary, chosen).iloc[0]
     nid = str(info["id"])  # the narrative it lives under now, if it was merged
     grain = display.narrative_grain(info["first_seen"], info["last_seen"])
-    timeline = fetch(ctx.db, queries.narrative_timeline, nid, grain)
-    mix = fetch(ctx.db, queries.narrative_sentiment, nid, grain)
+    timeline = fetch(ctx.db, queries.narrative_volume, nid, grain, "kind")
+    mix = fetch(ctx.db, queries.narrative_volume, nid, grain, "sentiment").rename(columns={"key": "sentiment"})
     sources = fetch(ctx.db, queries.narrative_sources, nid)
     places = fetch(ctx.db, queries.narrative_places, nid)
     documents = fetch(ctx.db, narratives.narrative_documents, nid, limit=15)
