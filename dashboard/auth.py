@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -53,10 +54,16 @@ def authenticate(db: Path | str, username: str, password: str) -> Account | None
     """The account when the name and password match an enabled account, else None."""
     with open_reader(db) as con:
         account = get_account(con, username.strip().lower())
-    # Verified even for an unknown name would cost the same time; a refusal does not say which part was wrong.
-    if account is None or account.disabled or not verify_password(account.password_hash, password):
+    # An unknown name is checked against a stand-in hash, so the time taken does not tell which names exist.
+    matches = verify_password(account.password_hash if account else _stand_in(), password)
+    if account is None or account.disabled or not matches:
         return None
     return account
+
+
+@cache
+def _stand_in() -> str:
+    return _hasher.hash(secrets.token_urlsafe(12))
 
 
 def generate_password() -> str:
