@@ -183,13 +183,75 @@ def evaluate(db: Path, items: list[dict[str, str]], negative: bool) -> list[dict
     return rows
 
 
+WATCHED_KEYWORDS = ("bão", "giá vàng", "học phí", "sáp nhập")
+
+
+def alert_volume(db: Path, weeks: int = 2, step: str = "2h") -> pd.DataFrame:
+    """Alerts each subscription would have received over the last `weeks` of a processed warehouse.
+
+    One subscription per topic, per place and agency that has a stored series spike, per watched
+    keyword, and one unfiltered emerging-negative subscription, all at the default sensitivity, cooldown
+    and immediate mode; detection every `step` (spikes stay fresh 3 h, so none is skipped), planned with
+    the same cooldowns as `radar run`. Returns subscription, what, target, alerts, alerts_per_week, titles.
+    """
+    from pipelines.alerts.events import detect_events
+    from pipelines.alerts.model import Subscription
+    from pipelines.alerts.plan import cooldown_target, plan
+    from pipelines.narratives.query import newest_time
+    from pipelines.process import replace_series_spikes, score_entity_spikes
+
+    with open_writer(db) as con:
+        con.execute("DELETE FROM alert_subscriptions WHERE id LIKE 'volume:%'")
+        for k in WATCHED_KEYWORDS:
+            con.execute("INSERT INTO alert_subscriptions (id, who, what, target, sensitivity, channels, mode, "
+                        "cooldown_hours) VALUES (?, 'eval', 'keyword', ?, 0.5, ['json://h/x'], 'immediate', 12)",
+                        [f"volume:{k}", k])
+        replace_series_spikes(con, score_entity_spikes(con, None), None)
+        topics = [r[0] for r in con.execute("SELECT slug FROM topics").fetchall()]
+        keyed = con.execute("SELECT DISTINCT kind, key FROM series_spikes WHERE alert").fetchall()
+    subs = [Subscription(id="neg", who="eval", what="emerging_negative", target=None, channels=("json://h/x",))]
+    subs += [Subscription(id=f"topic:{t}", who="eval", what="topic", target=t, channels=("json://h/x",))
+             for t in topics]
+    subs += [Subscription(id=f"{kind}:{key}", who="eval", what=kind, target=key, channels=("json://h/x",))
+             for kind, key in keyed if kind in ("place", "entity", "legal_ref", "keyword")]
+    end = newest_time(db)
+    if end is None:
+        return pd.DataFrame()
+    start = end - pd.Timedelta(days=7 * weeks)
+    existing: set[str] = set()
+    last: dict[tuple[str, str], datetime] = {}
+    sent: dict[str, list[str]] = {s.id: [] for s in subs}
+    for at in pd.date_range(start, end, freq=step):
+        now = at.to_pydatetime()
+        events = detect_events(db, at)
+        targets = {e.id: cooldown_target(e) for e in events}
+        result = plan(events, subs, {}, existing=existing, last_alerted=last, now=now)
+        for row in result.outbox:
+            if row["status"] == "pending":
+                sent[row["subscription_id"]].append(f"{at:%m-%d %H:%M} {row['subject']}")
+                last[(row["subscription_id"], targets[row["event_id"]])] = now
+    return pd.DataFrame([{"subscription": s.id, "what": s.what, "target": s.target, "alerts": len(sent[s.id]),
+                          "alerts_per_week": len(sent[s.id]) / weeks, "titles": sent[s.id]} for s in subs])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build (or reuse) the warehouse, then report each event's detection."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--db", type=Path, default=Path("/tmp/radar-eval-emerging.duckdb"))
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--alert-volume", type=Path, default=None, metavar="DB",
+                        help="instead: alerts per subscription per week at default sensitivity on a processed "
+                             "warehouse (e.g. the demo's)")
     args = parser.parse_args(argv)
+    if args.alert_volume is not None:
+        volume = alert_volume(args.alert_volume)
+        busy = volume[volume["alerts"] > 0].sort_values("alerts", ascending=False)
+        print(f"{len(volume)} subscriptions, {int(volume['alerts'].sum())} alerts in 2 weeks; "
+              f"max {volume['alerts_per_week'].max():.1f} a week, mean {volume['alerts_per_week'].mean():.2f}")
+        for row in busy.itertuples(index=False):
+            print(f"  {row.subscription:40} {row.alerts_per_week:4.1f}/week  " + " | ".join(row.titles)[:300])
+        return 0
     if not (args.shared / TIMELINE).is_file():
         print(f"eval_emerging: {args.shared / TIMELINE} not found (../shared is absent); nothing to evaluate")
         return 0
