@@ -23,6 +23,7 @@ from warehouse.write import (
     ANNOTATION_COLUMNS,
     refresh_hourly_aggregates,
     replace_topic_spikes,
+    staged,
     upsert_topics,
     write_annotations,
 )
@@ -82,21 +83,13 @@ def score_entity_spikes(con: Any, since: datetime | None) -> pd.DataFrame:
 
 def replace_series_spikes(con: Any, spikes: pd.DataFrame, since: datetime | None) -> int:
     """Replace the stored series spikes from `since` on (all of them when None) in one transaction."""
-    con.register("incoming_series_spikes", spikes[SPIKE_COLUMNS])
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with staged(con, "incoming_series_spikes", spikes[SPIKE_COLUMNS]):
         if since is None:
             con.execute("DELETE FROM series_spikes")
         else:
             con.execute("DELETE FROM series_spikes WHERE hour >= ?", [pd.Timestamp(since).floor("h")])
         con.execute(f"INSERT OR REPLACE INTO series_spikes ({', '.join(SPIKE_COLUMNS)}) "
                     f"SELECT {', '.join(SPIKE_COLUMNS)} FROM incoming_series_spikes")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_series_spikes")
     return len(spikes)
 
 

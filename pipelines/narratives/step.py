@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from nlp.legal import find_legal_refs
 from pipelines.narratives.assign import AssignConfig, assign_batch
 from pipelines.narratives.summary import NARRATIVE_COLUMNS, summarise_all
 from warehouse.db import open_writer
+from warehouse.write import staged
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ MEMBERS_SQL = f"""
            m.places, m.agencies, m.legal_refs, m.key_terms, m.duplicate_of
     FROM narrative_members m JOIN documents d ON d.id = m.document_id
     LEFT JOIN annotations a ON a.document_id = d.id
-    WHERE m.narrative_id IN (SELECT narrative_id FROM touched)
+    WHERE m.narrative_id IN (SELECT unnest(?))
 """
 
 
@@ -88,44 +88,34 @@ def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_
         report.joined += int(members["narrative_id"].isin(existing).sum())
         report.merged += len(result.merged)
         keepers = set(members["narrative_id"]) | set(result.merged.values())
-        touched = pd.DataFrame({"narrative_id": sorted(keepers)})
-        report.touched.update(touched["narrative_id"])
+        touched = sorted(keepers)
+        report.touched.update(touched)
         report.touched.difference_update(result.merged)
         merges = pd.DataFrame({"narrative_id": list(result.merged), "merged_into": list(result.merged.values())},
                               columns=["narrative_id", "merged_into"])
         cols = ["document_id", "narrative_id", "duplicate_of", "similarity", "places", "agencies", "legal_refs",
                 "key_terms"]
-        with open_writer(db, timeout=lock_timeout) as con:
-            con.register("incoming_members", members[cols])
-            con.register("touched", touched)
-            con.register("incoming_merges", merges)
-            try:
-                con.execute("BEGIN TRANSACTION")
-                if result.merged:
-                    # A merged narrative's members move to the one that keeps its id; its row goes, and
-                    # narrative_merges remembers where it went (lookups follow it).
-                    con.execute("UPDATE narrative_members SET narrative_id = g.merged_into FROM incoming_merges g "
-                                "WHERE narrative_members.narrative_id = g.narrative_id")
-                    con.execute("UPDATE narrative_merges SET merged_into = g.merged_into FROM incoming_merges g "
-                                "WHERE narrative_merges.merged_into = g.narrative_id")
-                    con.execute("INSERT OR REPLACE INTO narrative_merges (narrative_id, merged_into) "
-                                "SELECT narrative_id, merged_into FROM incoming_merges")
-                    con.execute("DELETE FROM narratives WHERE id IN (SELECT narrative_id FROM incoming_merges)")
-                con.execute(f"INSERT OR IGNORE INTO narrative_members ({', '.join(cols)}) "
-                            f"SELECT {', '.join(cols)} FROM incoming_members")
-                rows = summarise_all(con.execute(MEMBERS_SQL).df())
-                con.register("incoming_narratives", rows)
-                con.execute("DELETE FROM narratives WHERE id IN (SELECT narrative_id FROM touched)")
-                con.execute(f"INSERT INTO narratives ({', '.join(NARRATIVE_COLUMNS)}) "
-                            f"SELECT {', '.join(NARRATIVE_COLUMNS)} FROM incoming_narratives")
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
-            finally:
-                for name in ("incoming_members", "touched", "incoming_narratives", "incoming_merges"):
-                    with contextlib.suppress(Exception):  # a view that was never registered
-                        con.unregister(name)
+        with open_writer(db, timeout=lock_timeout) as con, staged(con, "incoming_members", members[cols]):
+            if result.merged:
+                # A merged narrative's members move to the one that keeps its id; its row goes, and
+                # narrative_merges remembers where it went (lookups follow it).
+                con.register("incoming_merges", merges)
+                con.execute("UPDATE narrative_members SET narrative_id = g.merged_into FROM incoming_merges g "
+                            "WHERE narrative_members.narrative_id = g.narrative_id")
+                con.execute("UPDATE narrative_merges SET merged_into = g.merged_into FROM incoming_merges g "
+                            "WHERE narrative_merges.merged_into = g.narrative_id")
+                con.execute("INSERT OR REPLACE INTO narrative_merges (narrative_id, merged_into) "
+                            "SELECT narrative_id, merged_into FROM incoming_merges")
+                con.execute("DELETE FROM narratives WHERE id IN (SELECT narrative_id FROM incoming_merges)")
+                con.unregister("incoming_merges")
+            con.execute(f"INSERT OR IGNORE INTO narrative_members ({', '.join(cols)}) "
+                        f"SELECT {', '.join(cols)} FROM incoming_members")
+            rows = summarise_all(con.execute(MEMBERS_SQL, [touched]).df())
+            con.register("incoming_narratives", rows)
+            con.execute("DELETE FROM narratives WHERE id IN (SELECT unnest(?))", [touched])
+            con.execute(f"INSERT INTO narratives ({', '.join(NARRATIVE_COLUMNS)}) "
+                        f"SELECT {', '.join(NARRATIVE_COLUMNS)} FROM incoming_narratives")
+            con.unregister("incoming_narratives")
         log.info("narratives: %d documents placed, %d narratives opened, %d merged", len(members), opened,
                  len(result.merged))
     report.narratives_touched = len(report.touched)
@@ -148,10 +138,6 @@ def store_forecasts(db: Path, *, top: int = FORECAST_TOP, lock_timeout: float = 
     if not rows:
         return 0
     frame = pd.DataFrame(rows, columns=["narrative_id", "made_at", "hour", "expected", "lower", "upper"])
-    with open_writer(db, timeout=lock_timeout) as con:
-        con.register("incoming_forecasts", frame)
-        try:
-            con.execute("INSERT OR REPLACE INTO narrative_forecasts SELECT * FROM incoming_forecasts")
-        finally:
-            con.unregister("incoming_forecasts")
+    with open_writer(db, timeout=lock_timeout) as con, staged(con, "incoming_forecasts", frame):
+        con.execute("INSERT OR REPLACE INTO narrative_forecasts SELECT * FROM incoming_forecasts")
     return len(frame)
