@@ -192,3 +192,16 @@ def test_the_demo_admin_is_created_once(tmp_path: Path) -> None:
     assert ensure_admin(db, "another-password") is None  # an admin exists: nothing changes
     with open_reader(db) as con:
         assert list(list_users(con)["username"]) == ["admin"]
+
+
+def test_a_viewer_cannot_save_a_query_an_analyst_can(app: MakeApp, own_db: Path) -> None:
+    viewer = app(own_db, user=BY_ROLE["viewer"]).switch_page("views/sql.py").run()
+    viewer.text_input(key="sql_name").input("của tôi")
+    viewer.button(key="sql_save").click().run()
+    assert REFUSED in viewer.error[0].value
+    analyst = app(own_db, user=BY_ROLE["analyst"]).switch_page("views/sql.py").run()
+    analyst.text_input(key="sql_name").input("đếm bài")
+    analyst.text_area(key="sql_text").input("SELECT count(*) FROM documents")
+    analyst.button(key="sql_save").click().run()
+    assert not analyst.error
+    assert "đếm bài (phantich)" in analyst.selectbox(key="saved_choice").options
