@@ -120,8 +120,9 @@ PAGES: list[Page] = [
     Page("narrative", [
         Call("narratives.list_narratives", WINDOW, lambda ctx: {"min_documents": 1, "limit": 200}),
         Call("narratives.narrative_summary", lambda ctx: (ctx.picks["narrative"],)),
-        Call("queries.narrative_timeline", lambda ctx: (ctx.picks["narrative"], ctx.picks["narrative_grain"])),
-        Call("queries.narrative_sentiment", lambda ctx: (ctx.picks["narrative"], ctx.picks["narrative_grain"])),
+        Call("queries.narrative_volume", lambda ctx: (ctx.picks["narrative"], ctx.picks["narrative_grain"], "kind")),
+        Call("queries.narrative_volume",
+             lambda ctx: (ctx.picks["narrative"], ctx.picks["narrative_grain"], "sentiment")),
         Call("queries.narrative_sources", lambda ctx: (ctx.picks["narrative"],)),
         Call("queries.narrative_places", lambda ctx: (ctx.picks["narrative"],)),
         Call("narratives.narrative_documents", lambda ctx: (ctx.picks["narrative"],), lambda ctx: {"limit": 15}),
