@@ -57,6 +57,18 @@ def build_base(base: Path) -> None:
     subprocess.run([str(radar), "demo", "--no-serve", "--no-browser", "--db", str(base)], check=True)
 
 
+def _per_copy(table: str, id_col: str, start: str, end: str, kept_if: str) -> str:
+    """Every row of base `table` once per copy: `id_col` renamed, `start` shifted, `end` kept as far from it."""
+    return f"""
+        INSERT INTO {table} BY NAME
+        SELECT t.* REPLACE ({NEW_ID.format(col=f't.{id_col}')} AS {id_col},
+                            {SHIFT.format(col=f't.{start}')} AS {start},
+                            {SHIFT.format(col=f't.{start}')} + (t.{end} - t.{start}) AS {end})
+        FROM base.{table} t CROSS JOIN copies m CROSS JOIN params p
+        WHERE {NEW_ID.format(col=f't.{id_col}')} IN ({kept_if});
+    """
+
+
 def _copy_sql(target: int, copies: int, span_days: int) -> list[tuple[str, str]]:
     """The build's SQL steps, in order, as (label, sql); `base` is the attached base warehouse."""
     doc_id, doc_parent = NEW_ID.format(col="d.id"), "pm.new_id"
@@ -102,12 +114,7 @@ def _copy_sql(target: int, copies: int, span_days: int) -> list[tuple[str, str]]
                                 dm.new_id AS duplicate_of)
             FROM doc_map m JOIN base.narrative_members n ON n.document_id = m.old_id
             LEFT JOIN doc_map dm ON dm.old_id = n.duplicate_of AND dm.k = m.k;
-            INSERT INTO narratives BY NAME
-            SELECT n.* REPLACE ({NEW_ID.format(col='n.id')} AS id,
-                                {SHIFT.format(col='n.first_seen')} AS first_seen,
-                                {SHIFT.format(col='n.first_seen')} + (n.last_seen - n.first_seen) AS last_seen)
-            FROM base.narratives n CROSS JOIN copies m CROSS JOIN params p
-            WHERE {NEW_ID.format(col='n.id')} IN (SELECT narrative_id FROM narrative_members);
+            {_per_copy("narratives", "id", "first_seen", "last_seen", "SELECT narrative_id FROM narrative_members")}
         """),
         ("registry", """
             INSERT INTO topics BY NAME SELECT * FROM base.topics;
@@ -125,14 +132,8 @@ OPTIONAL_COPIES = [
         FROM base.narrative_merges g CROSS JOIN copies m
         WHERE {NEW_ID.format(col='g.merged_into')} IN (SELECT id FROM narratives);
     """),
-    ("forecasts", "narrative_forecasts", f"""
-        INSERT INTO narrative_forecasts BY NAME
-        SELECT f.* REPLACE ({NEW_ID.format(col='f.narrative_id')} AS narrative_id,
-                            {SHIFT.format(col='f.made_at')} AS made_at,
-                            {SHIFT.format(col='f.made_at')} + (f.hour - f.made_at) AS hour)
-        FROM base.narrative_forecasts f CROSS JOIN copies m CROSS JOIN params p
-        WHERE {NEW_ID.format(col='f.narrative_id')} IN (SELECT id FROM narratives);
-    """),
+    ("forecasts", "narrative_forecasts",
+     _per_copy("narrative_forecasts", "narrative_id", "made_at", "hour", "SELECT id FROM narratives")),
     # Scores of one hourly series per key: copies would collide on (hour, kind, key), so the newest
     # copy's (the real dates, what the dashboard opens on) are kept as they are.
     ("series spikes", "series_spikes", "INSERT INTO series_spikes BY NAME SELECT * FROM base.series_spikes;"),
