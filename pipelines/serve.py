@@ -22,7 +22,7 @@ def dashboard_command(port: int) -> list[str]:
     without one; the browser is opened by `serve_dashboard` instead.
     """
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboard.launch", "run", str(APP),
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",

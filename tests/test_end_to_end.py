@@ -76,8 +76,16 @@ def test_dashboard_pages_show_the_counts(db_path: Path, annotator: Annotator, mo
 
     ingest_file(CORPUS, db_path)
     process(db_path, annotator)
+    from dashboard.auth import hash_password
+    from dashboard.login import USER_KEY
+    from warehouse import open_writer
+    from warehouse.users import add_user
+
+    with open_writer(db_path) as con:
+        add_user(con, "bientap", "Biên tập", hash_password("mat-khau-dai-1"), "viewer")
     monkeypatch.setenv("RADAR_DB", str(db_path))
     at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state[USER_KEY] = "bientap"  # signed in (the login form has its own tests)
     at.run()
     assert not at.exception
     shown = " ".join(str(m.value) for m in at.metric)
