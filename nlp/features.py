@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
 
 from nlp.normalize import strip_accents
 from nlp.segment import is_word, prepare
@@ -63,6 +64,49 @@ def _hasher(spec: FeatureSpec, analyzer: str, ngrams: tuple[int, int]) -> Hashin
     )
 
 
+# Words repeat across texts far more than texts do: the hashed character n-grams of each word are
+# kept, so a text costs a few dictionary lookups instead of re-slicing and re-hashing every word.
+_CHAR_CACHE_SIZE = 300_000
+_char_cache: dict[tuple[tuple[int, int], int], dict[str, np.ndarray]] = {}
+
+
+def _word_char_columns(word: str, ngrams: tuple[int, int], n_features: int) -> np.ndarray:
+    """Columns of the char_wb n-grams of one word, exactly as HashingVectorizer(analyzer="char_wb")."""
+    w = f" {word} "
+    grams: list[str] = []
+    for n in range(ngrams[0], ngrams[1] + 1):
+        # Same enumeration as sklearn's _char_wb_ngrams: a word shorter than n counts once.
+        grams.extend(w[i : i + n] for i in range(max(1, len(w) - n + 1)))
+        if len(w) <= n:
+            break
+    hashes = np.fromiter((murmurhash3_32(g, seed=0) for g in grams), dtype=np.int64, count=len(grams))
+    return (np.abs(hashes) % n_features).astype(np.int32)
+
+
+def char_block(texts: list[str], ngrams: tuple[int, int], n_features: int) -> sp.csr_matrix:
+    """Counts of hashed char_wb n-grams of whitespace-separated words, equal to HashingVectorizer's."""
+    cache = _char_cache.setdefault((ngrams, n_features), {})
+    chunks: list[np.ndarray] = []
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    total = 0
+    for row, text in enumerate(texts):
+        for word in text.split():
+            cols = cache.get(word)
+            if cols is None:
+                cols = _word_char_columns(word, ngrams, n_features)
+                if len(cache) < _CHAR_CACHE_SIZE:
+                    cache[word] = cols
+            chunks.append(cols)
+            total += len(cols)
+        indptr[row + 1] = total
+    indices = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+    x = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), n_features)
+    )
+    x.sum_duplicates()
+    return x
+
+
 def featurize(segmented: list[str], spec: FeatureSpec) -> sp.csr_matrix:
     """Raw n-gram counts of segmented texts (lower-cased; punctuation-only tokens dropped)."""
     return featurize_many(segmented, [spec])[spec]
@@ -85,8 +129,7 @@ def featurize_many(segmented: list[str], specs: Iterable[FeatureSpec]) -> dict[F
                 if kind == "plain":
                     blocks[key] = _hasher(spec, "word", ngrams).transform(plain)
                 else:
-                    spaced = [s.replace("_", " ") for s in plain]
-                    blocks[key] = _hasher(spec, "char_wb", ngrams).transform(spaced)
+                    blocks[key] = char_block([s.replace("_", " ") for s in plain], ngrams, spec.n_features)
         return blocks[key]
 
     out = {}

@@ -10,7 +10,7 @@ import pytest
 
 from nlp import modelio
 from nlp.classifier import MODEL_FILE, TextClassifier, train, tune_bias
-from nlp.features import FeatureSpec, featurize, featurize_many, prepare
+from nlp.features import FeatureSpec, _hasher, char_block, featurize, featurize_many, prepare
 from tests.nlp.samples import SENTIMENT, TOPIC
 
 
@@ -108,3 +108,15 @@ def test_class_bias_is_saved_and_applied(tmp_path: Path) -> None:
     probs = loaded.predict_segmented(seg)
     assert np.allclose(probs.sum(axis=1), 1.0)
     assert {loaded.labels[i] for i in probs.argmax(axis=1)} == {"neutral"}
+
+
+@pytest.mark.parametrize("ngrams", [(2, 4), (1, 5), (3, 3)])
+def test_cached_char_block_equals_hashing_vectorizer(ngrams: tuple[int, int]) -> None:
+    # The shipped models' columns are sklearn's hashes: the cached path must give the same matrix.
+    texts = [prepare(t).replace("_", " ") for t, _ in SENTIMENT + TOPIC] + ["", "  ", "a", "ab c", "x  y z"]
+    spec = FeatureSpec(char_ngrams=ngrams, n_features=2**12)
+    reference = _hasher(spec, "char_wb", ngrams).transform(texts)
+    for _ in range(2):  # cold and warm cache
+        got = char_block(texts, ngrams, spec.n_features)
+        assert got.shape == reference.shape and got.dtype == reference.dtype
+        assert (got != reference).nnz == 0
