@@ -110,13 +110,16 @@ def keyphrases(tokens: list[str], k: int = 5) -> list[str]:
     counts: Counter[tuple[str, ...]] = Counter()
     shown: dict[tuple[str, ...], str] = {}
     for run in _chunks(tokens, terms.tag):
-        for n in range(1, MAX_N + 1):
-            for i in range(len(run) - n + 1):
-                gram = tuple(key for _, key in run[i : i + n])
-                if terms.tag.get(gram[0], _NOUN) != _NOUN:
-                    continue  # a phrase opens with its head noun: "bệnh viện quá tải"
+        forms = [form for form, _ in run]
+        keys = [key for _, key in run]
+        for i, head in enumerate(keys):
+            if terms.tag.get(head, _NOUN) != _NOUN:
+                continue  # a phrase opens with its head noun: "bệnh viện quá tải"
+            for n in range(1, min(MAX_N, len(keys) - i) + 1):
+                gram = tuple(keys[i : i + n])
                 counts[gram] += 1
-                shown.setdefault(gram, " ".join(form for form, _ in run[i : i + n]))
+                if gram not in shown:  # the first occurrence names the phrase
+                    shown[gram] = " ".join(forms[i : i + n])
 
     def score(gram: tuple[str, ...]) -> float:
         weight = SINGLE_SYLLABLE_WEIGHT if len(gram) == 1 and " " not in gram[0] else 1.0
