@@ -132,3 +132,26 @@ def test_a_merged_narrative_is_found_under_its_new_id(db_path: Path) -> None:
         assert resolve_narrative_id(con, "nar-c") == "nar-a"
         assert resolve_narrative_id(con, "nar-a") == "nar-a"
         assert narrative_summary(con, "nar-c").empty and narrative_documents(con, "nar-c").empty
+
+
+def test_a_merge_in_the_warehouse_moves_members_and_the_old_id_still_answers(db_path: Path) -> None:
+    from warehouse.narratives import narrative_hourly_volume, narrative_summary, resolve_narrative_id
+
+    strict = AssignConfig(duplicate_similarity=1.0, join_similarity=1.0, pair_similarity=1.0,
+                          merge_similarity=1.0)
+    _store(db_path, [("baoa", *FLOOD, "press", T0, "negative"),
+                     ("baob", *FLOOD_FOLLOW, "press", T0 + timedelta(hours=2), "negative")])
+    assert update_narratives(db_path, config=strict).opened == 2  # kept apart by a stricter pass
+    with open_reader(db_path) as con:
+        ids = dict(con.execute("SELECT label, id FROM narratives").fetchall())
+    older, younger = ids[FLOOD[0]], ids[FLOOD_FOLLOW[0]]
+    _store(db_path, [("mxh", FLOOD[0], FLOOD_FOLLOW[1], "social", T0 + timedelta(hours=4), "negative")])
+    report = update_narratives(db_path)
+    assert report.merged == 1
+    with open_reader(db_path) as con:
+        assert con.execute("SELECT id, n_documents FROM narratives").fetchall() == [(older, 3)]
+        assert con.execute("SELECT * EXCLUDE (merged_at, similarity) FROM narrative_merges").fetchall() == [
+            (younger, older)]
+        assert resolve_narrative_id(con, younger) == older
+        assert narrative_summary(con, younger)["merged_from"].iloc[0].tolist() == [younger]
+        assert narrative_hourly_volume(con, younger)["n_documents"].sum() == 3
