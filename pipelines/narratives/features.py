@@ -73,8 +73,20 @@ def known_phrases() -> frozenset[str]:
         return frozenset(r[0] for r in rows if len(r) == 3 and " " in r[0] and r[2] in ("N", "A"))
 
 
+def without_parts(terms: Sequence[str]) -> list[str]:
+    """Terms in order, each single syllable replaced by the best-ranked two-syllable term of the list
+    that holds it ("hài" -> "hài cốt"), without repeats or single letters."""
+    holder: dict[str, str] = {}
+    for t in terms:
+        if " " in t:
+            for part in t.split():
+                holder.setdefault(part, t)
+    out = [holder.get(t, t) for t in terms if len(t) > 1]
+    return list(dict.fromkeys(out))
+
+
 def top_terms(matrix: sp.csr_matrix, vocab: np.ndarray, row: int, k: int = 5) -> list[str]:
-    """The k heaviest terms of one row, skipping function words and bare numbers."""
+    """The k heaviest terms of one row, skipping function words, bare numbers and halves of chosen words."""
     start, end = matrix.indptr[row], matrix.indptr[row + 1]
     idx, weights = matrix.indices[start:end], matrix.data[start:end]
     out: list[str] = []
@@ -85,6 +97,6 @@ def top_terms(matrix: sp.csr_matrix, vocab: np.ndarray, row: int, k: int = 5) ->
         if any(p in _noise() or p.isdigit() for p in parts) or (len(parts) > 1 and term not in known_phrases()):
             continue
         out.append(term)
-        if len(out) == k:
+        if len(out) == 2 * k:
             break
-    return out
+    return without_parts(out)[:k]

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.narratives.features import without_parts
+
 NARRATIVE_COLUMNS = [
     "id", "label", "key_terms", "first_seen", "last_seen", "n_documents", "n_duplicates", "sources", "kinds",
     "n_negative", "n_neutral", "n_positive", "topics", "places", "agencies",
@@ -35,7 +37,7 @@ def _ranked(values: Iterable[Any], k: int | None = None) -> list[str]:
 def summarise(narrative: str, members: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """One narrative row from its members (dicts with MEMBER_FIELDS), in time order."""
     members = sorted(members, key=lambda m: (m["time"], m["document_id"]))
-    terms = _ranked((t for m in members for t in _list(m["key_terms"])), KEY_TERMS)
+    terms = without_parts(_ranked((t for m in members for t in _list(m["key_terms"])), 4 * KEY_TERMS))[:KEY_TERMS]
     top = set(terms)
     # The label is the headline whose own key terms best cover the narrative's; the earliest wins ties.
     label = max(range(len(members)), key=lambda i: (len(top & set(_list(members[i]["key_terms"]))), -i))
