@@ -86,4 +86,5 @@ def test_24h_intervals_cover_real_held_out_story_volumes(shared_dir: Path) -> No
             inside += lower <= series.iloc[cut:cut + 24].sum() <= upper
             total += 1
     assert total > 100
+    print(f"{inside}/{total} story-days inside their 80 % interval")
     assert 0.6 <= inside / total <= 0.95, f"{inside}/{total} days inside their 80 % interval"
