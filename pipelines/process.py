@@ -42,7 +42,11 @@ _TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
 MEMBER_KEYS_SQL = f"""
     SELECT date_trunc('hour', {_TIME}) AS hour, m.places, m.agencies, m.legal_refs
     FROM narrative_members m JOIN documents d ON d.id = m.document_id
+    WHERE ?::TIMESTAMPTZ IS NULL OR {_TIME} >= ?::TIMESTAMPTZ
 """
+# History read before the first hour to rescore: the baseline's slow level and seasons (half-lives
+# 14 and 28 days) are learnt well within it, and a warehouse of years is not re-read every run.
+SERIES_HISTORY = pd.Timedelta("60D")
 WATCHED_KEYWORDS_SQL = """
     SELECT DISTINCT lower(trim(target)) FROM alert_subscriptions
     WHERE what = 'keyword' AND NOT paused AND coalesce(trim(target), '') <> ''
@@ -50,7 +54,8 @@ WATCHED_KEYWORDS_SQL = """
 # Whole words only: a keyword never matches inside a longer word (RE2's \pL is any letter).
 KEYWORD_COUNTS_SQL = f"""
     SELECT date_trunc('hour', {_TIME}) AS hour, ? AS key, count(*)::INTEGER AS n FROM documents d
-    WHERE regexp_matches(lower(coalesce(d.title, '') || ' ' || coalesce(d.text, '')), ?)
+    WHERE (?::TIMESTAMPTZ IS NULL OR {_TIME} >= ?::TIMESTAMPTZ)
+      AND regexp_matches(lower(coalesce(d.title, '') || ' ' || coalesce(d.text, '')), ?)
     GROUP BY ALL
 """
 
@@ -62,8 +67,10 @@ def keyword_pattern(keyword: str) -> str:
 
 
 def score_entity_spikes(con: Any, since: datetime | None) -> pd.DataFrame:
-    """Spikes of the place, agency, legal-reference and watched-keyword series (rows of series_spikes)."""
-    members = con.execute(MEMBER_KEYS_SQL).df()
+    """Spikes of the place, agency, legal-reference and watched-keyword series (rows of series_spikes) from
+    `since` on, scored on the 60 days before it and after (everything when `since` is None)."""
+    history = pd.Timestamp(since) - SERIES_HISTORY if since is not None else None
+    members = con.execute(MEMBER_KEYS_SQL, [history, history]).df()
     if members.empty:
         return pd.DataFrame(columns=SPIKE_COLUMNS)
     # Every series spans the whole stream: a key first named today has a quiet past, not none.
@@ -74,7 +81,7 @@ def score_entity_spikes(con: Any, since: datetime | None) -> pd.DataFrame:
     for kind, column in (("place", "places"), ("entity", "agencies"), ("legal_ref", "legal_refs")):
         frames.append(score_keyed(keyed_counts(members["hour"], members[column]), kind, start, span=span))
     keywords = [r[0] for r in con.execute(WATCHED_KEYWORDS_SQL).fetchall()]
-    counts = [con.execute(KEYWORD_COUNTS_SQL, [k, keyword_pattern(k)]).df() for k in keywords]
+    counts = [con.execute(KEYWORD_COUNTS_SQL, [k, history, history, keyword_pattern(k)]).df() for k in keywords]
     if counts:
         frames.append(score_keyed(pd.concat(counts, ignore_index=True), "keyword", start, min_total=1, span=span))
     frames = [f for f in frames if not f.empty]

@@ -97,3 +97,22 @@ def test_an_entity_subscription_follows_its_agency() -> None:
     weak = Event(id="z", kind="spike", target="bo-y-te", at="2026-03-01T00:00:00+07:00", score=0.2, title="t",
                  body="b", series="entity", agencies=("bo-y-te",))
     assert matches(sub, hit, {}) and not matches(sub, miss, {}) and not matches(sub, weak, {})
+
+
+def test_a_later_run_rescores_only_recent_hours_from_60_days_of_history(db_path: Path) -> None:
+    docs = _docs(60, 10)
+    ann = pd.DataFrame({"document_id": [d.id for d in docs], "model_version": "t", "sentiment": "negative",
+                        "sentiment_score": 0.9, "toxicity": "clean", "toxicity_score": 0.9, "topic": "moi-truong",
+                        "topics": [["moi-truong"]] * len(docs), "topic_scores": [[0.9]] * len(docs), "tokens": 20})
+    with open_writer(db_path) as con:
+        write_documents(con, docs)
+        write_annotations(con, ann[ANNOTATION_COLUMNS])
+    update_narratives(db_path)
+    since = START + timedelta(days=11)
+    with open_writer(db_path) as con:
+        full = score_entity_spikes(con, None)
+        recent = score_entity_spikes(con, since)
+    assert not recent.empty and recent["hour"].min() >= pd.Timestamp(since)
+    # Causal: the recent rows are the same as the full run's rows for those hours.
+    tail = full[full["hour"] >= pd.Timestamp(since)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(recent.reset_index(drop=True), tail, check_dtype=False)
