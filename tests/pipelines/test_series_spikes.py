@@ -58,14 +58,20 @@ def _docs(n_background: int, burst: int) -> list[Document]:
     return docs
 
 
-def test_process_scores_place_agency_and_keyword_series_and_subscriptions_match(db_path: Path) -> None:
+def _store_flood(db: Path) -> None:
+    """60 quiet local items over 12 days, then a flood named by 10 items in 90 minutes, annotated."""
     docs = _docs(60, 10)
     ann = pd.DataFrame({"document_id": [d.id for d in docs], "model_version": "t", "sentiment": "negative",
                         "sentiment_score": 0.9, "toxicity": "clean", "toxicity_score": 0.9, "topic": "moi-truong",
                         "topics": [["moi-truong"]] * len(docs), "topic_scores": [[0.9]] * len(docs), "tokens": 20})
-    with open_writer(db_path) as con:
+    with open_writer(db) as con:
         write_documents(con, docs)
         write_annotations(con, ann[ANNOTATION_COLUMNS])
+
+
+def test_process_scores_place_agency_and_keyword_series_and_subscriptions_match(db_path: Path) -> None:
+    _store_flood(db_path)
+    with open_writer(db_path) as con:
         con.execute("INSERT INTO alert_subscriptions (id, who, what, target, sensitivity, channels, mode, "
                     "cooldown_hours) VALUES ('k', 'desk', 'keyword', 'Lũ lớn', 0.5, ['json://h/x'], 'immediate', 12)")
     update_narratives(db_path)
@@ -100,13 +106,7 @@ def test_an_entity_subscription_follows_its_agency() -> None:
 
 
 def test_a_later_run_rescores_only_recent_hours_from_60_days_of_history(db_path: Path) -> None:
-    docs = _docs(60, 10)
-    ann = pd.DataFrame({"document_id": [d.id for d in docs], "model_version": "t", "sentiment": "negative",
-                        "sentiment_score": 0.9, "toxicity": "clean", "toxicity_score": 0.9, "topic": "moi-truong",
-                        "topics": [["moi-truong"]] * len(docs), "topic_scores": [[0.9]] * len(docs), "tokens": 20})
-    with open_writer(db_path) as con:
-        write_documents(con, docs)
-        write_annotations(con, ann[ANNOTATION_COLUMNS])
+    _store_flood(db_path)
     update_narratives(db_path)
     since = START + timedelta(days=11)
     with open_writer(db_path) as con:
