@@ -82,9 +82,10 @@ def _process(settings: Settings, quiet: bool = False) -> str:
                          lock_timeout=settings.lock_timeout)
     summary = (
         f"{report.annotated} documents annotated ({report.docs_per_second:.0f} docs/s), "
-        f"{report.aggregate_rows} hourly aggregate rows, {report.spike_rows} spike scores, "
-        f"{report.alerts} spike alerts, {report.narrated} documents placed in narratives "
-        f"({report.narratives_opened} new)"
+        f"{report.aggregate_rows} hourly aggregate rows, {report.spike_rows} topic and "
+        f"{report.series_spike_rows} place/agency/legal/keyword spike scores, {report.alerts} spike alerts, "
+        f"{report.narrated} documents placed in narratives ({report.narratives_opened} new, "
+        f"{report.narratives_merged} merged), {report.forecasts} hourly forecast rows"
     )
     if not quiet:
         print(f"process: {summary}")

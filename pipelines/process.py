@@ -123,6 +123,7 @@ class ProcessReport:
     indexed: int = 0
     narrated: int = 0
     narratives_opened: int = 0
+    narratives_merged: int = 0
     forecasts: int = 0
     seconds_narratives: float = 0.0
     seconds_spikes: float = 0.0
@@ -228,6 +229,7 @@ def process(
     started = time.perf_counter()
     narratives = update_narratives(db, lock_timeout=lock_timeout)
     report.narrated, report.narratives_opened = narratives.documents, narratives.opened
+    report.narratives_merged = narratives.merged
     if narratives.documents:
         report.forecasts = store_forecasts(db, lock_timeout=lock_timeout)
     report.seconds_narratives = time.perf_counter() - started
