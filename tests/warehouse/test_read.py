@@ -366,3 +366,38 @@ def test_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
     documents = frame[frame["table_name"] == "documents"]
     assert list(documents["column_name"])[:3] == ["id", "source", "kind"]
     assert frame["table_schema"].iloc[0] == "main"
+
+
+def _macro_ranked(c: duckdb.DuckDBPyConnection, query: Q) -> pd.DataFrame:
+    """search_ranked as first written: the fts macro per candidate row, annotations joined to all of them."""
+    params: list[object] = []
+    filters = query.conditions(params)
+    params.append(" ".join(query.terms))
+    fresh = query.term_conditions(params, prefix="")
+    params.append(query.limit)
+    return read.query_frame(
+        c,
+        f"WITH candidates AS (SELECT {read.DOCUMENT_COLUMNS}, d.id, d.text "
+        "FROM documents d LEFT JOIN annotations a ON a.document_id = d.id "
+        f"WHERE {' AND '.join(filters)}), scored AS ("
+        "SELECT *, fts_main_documents.match_bm25(id, ?, conjunctive := 1) AS score, "
+        "id NOT IN (SELECT name FROM fts_main_documents.docs) AS fresh FROM candidates) "
+        "SELECT published_at, source, title, url, topic, sentiment, sentiment_score, score, "
+        "count(*) OVER () AS total FROM scored "
+        f"WHERE score IS NOT NULL OR (fresh AND {' AND '.join(fresh) or 'FALSE'}) "
+        "ORDER BY fresh DESC, score DESC NULLS LAST, published_at DESC, id LIMIT ?",
+        params,
+    )
+
+
+def test_bm25_ranking_equals_the_fts_macro(indexed: Path) -> None:
+    with open_writer(indexed) as c:
+        write_documents(c, [Document(url="https://moi.example.vn/2", source="thanhnien", text="ùn tắc",
+                                     title="Mới: giá xăng", published_at=NEWEST)])
+    queries = [Q("ùn tắc", START, END), Q("giá", START, END, limit=2), Q("ùn tắc", START, END, sources=("tuoitre",)),
+               Q("ùn tắc", START, END, sentiments=("negative", read.UNANNOTATED)), Q("giá xăng ùn", START, END),
+               Q("không có đâu", START, END)]
+    with open_reader(indexed) as c:
+        search.load_fts(c)
+        for query in queries:
+            pd.testing.assert_frame_equal(search.search_ranked(c, query), _macro_ranked(c, query), check_exact=True)
