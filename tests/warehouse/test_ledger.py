@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from warehouse import Document, open_writer
+from warehouse import Document, ledger, open_writer
 from warehouse.ledger import (
     MIN_SILENCE,
     Rhythm,
@@ -131,3 +133,29 @@ def test_an_archive_never_crawled_is_judged_as_of_its_newest_document(db_path: P
     assert not frame.loc["a", "silent"] and frame.loc["b", "silent"]
     assert frame.loc["b", "hours_since_item"] == 24.0
     assert frame.loc["a", "kind"] == "press" and pd.isna(frame.loc["a", "last_attempt"])
+
+
+def test_the_vectorised_rhythm_equals_the_silence_rule() -> None:
+    rng = random.Random(7)
+    for n in (0, 3, 4, 5, 21, 200):
+        times = sorted(NOW - timedelta(days=30) + timedelta(microseconds=rng.randrange(30 * 86_400_000_000))
+                       for _ in range(n))
+        stamps = np.array([(t - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) for t in times],
+                          dtype=np.int64)
+        for reference in (NOW, NOW - timedelta(days=20), NOW - timedelta(days=29)):
+            past = stamps[stamps <= ledger._microseconds(reference)]
+            assert ledger._rhythm(past, reference) == silence_threshold(times, reference)
+
+
+def test_document_times_equal_the_numbered_window(db_path: Path) -> None:
+    with open_writer(db_path) as con:
+        write_documents(con, [_doc("a", t, i) for i, t in enumerate(every(timedelta(hours=5), 200, NOW))])
+        write_documents(con, [_doc("b", t, i) for i, t in enumerate(every(timedelta(days=3), 40, NOW))])
+        for reference in (NOW, NOW - timedelta(days=20)):
+            numbered = con.execute(
+                f"WITH t AS (SELECT source, {ledger._ITEM_TIME} AS item_at FROM documents WHERE kind <> 'comment'), "
+                "r AS (SELECT source, item_at, row_number() OVER (PARTITION BY source ORDER BY item_at DESC) AS rn "
+                "FROM t WHERE item_at <= ?) SELECT source, item_at FROM r WHERE item_at >= ? OR rn <= ?",
+                [reference, reference - ledger.RHYTHM_WINDOW, ledger.FALLBACK_DOCUMENTS + 1],
+            ).fetchall()
+            assert sorted(numbered) == sorted(ledger._document_times(con, reference).itertuples(index=False, name=None))
