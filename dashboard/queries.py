@@ -18,7 +18,8 @@ from pipelines.alerts.store import subscriptions_from, units_from
 from pipelines.narratives.emerging import EmergingConfig, growth, score_narratives, spread
 from pipelines.narratives.query import COUNT_SQL, MEMBERS_SQL
 from warehouse.db import TIMEZONE
-from warehouse.read import NEGATIVE, UNANNOTATED, _grain, query_frame
+from warehouse.narratives import members_from
+from warehouse.read import NEGATIVE, UNANNOTATED, _grain, by_ids, query_frame
 
 # Kinds of the source registry (crawlers/sources.toml) that count as official, "mainstream" coverage.
 OFFICIAL_KINDS = ("party-state-press", "government-portal")
@@ -144,26 +145,24 @@ def narrative_volume(con: duckdb.DuckDBPyConnection, narrative_id: str, grain: s
     """Documents per bucket and source kind (press, social, comment) or sentiment: bucket, key, n_documents."""
     if by not in VOLUME_KEYS:
         raise ValueError(f"by must be one of {', '.join(VOLUME_KEYS)}, not {by!r}")
+    members, params = members_from(con, narrative_id)
     return query_frame(
         con,
         f"SELECT date_trunc(?, {_TIME}) AS bucket, {VOLUME_KEYS[by]} AS key, count(*) AS n_documents "
-        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
-        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? "
-        "GROUP BY ALL ORDER BY bucket, key",
-        [_grain(grain), narrative_id],
+        f"FROM {members} GROUP BY ALL ORDER BY bucket, key",
+        [_grain(grain), *params],
     )
 
 
 def narrative_sources(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
     """Sources carrying the narrative: source, kind, n_documents, negative_share, first_at."""
+    members, params = members_from(con, narrative_id)
     return query_frame(
         con,
         f"SELECT d.source, any_value(d.kind) AS kind, count(*) AS n_documents, min({_TIME}) AS first_at, "
         "count(*) FILTER (WHERE a.sentiment = ?) / nullif(count(a.sentiment), 0) AS negative_share "
-        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
-        "LEFT JOIN annotations a ON a.document_id = d.id WHERE m.narrative_id = ? "
-        "GROUP BY d.source ORDER BY n_documents DESC, d.source",
-        [NEGATIVE, narrative_id],
+        f"FROM {members} GROUP BY d.source ORDER BY n_documents DESC, d.source",
+        [NEGATIVE, *params],
     )
 
 
@@ -180,57 +179,67 @@ def narrative_places(con: duckdb.DuckDBPyConnection, narrative_id: str, limit: i
 
 def legal_refs_in(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, limit: int = 100) -> pd.DataFrame:
     """Legal references cited in [start, end), most documents first: legal_ref, n_documents, negative_share."""
+    # Members citing nothing (all but a few thousand of 1M) are dropped before the joins.
     return query_frame(
         con,
         "SELECT r.legal_ref, count(*) AS n_documents, "
         "count(*) FILTER (WHERE a.sentiment = ?) / nullif(count(a.sentiment), 0) AS negative_share "
-        "FROM (SELECT document_id, unnest(legal_refs) AS legal_ref FROM narrative_members) r "
+        "FROM (SELECT document_id, unnest(legal_refs) AS legal_ref FROM narrative_members "
+        "      WHERE len(legal_refs) > 0) r "
         "JOIN documents d ON d.id = r.document_id LEFT JOIN annotations a ON a.document_id = d.id "
         f"WHERE {_TIME} >= ? AND {_TIME} < ? GROUP BY r.legal_ref ORDER BY n_documents DESC, r.legal_ref LIMIT ?",
         [NEGATIVE, start, end, limit],
     )
 
 
-_REF_DOCS = (
-    "SELECT DISTINCT document_id FROM (SELECT document_id, unnest(legal_refs) AS ref FROM narrative_members) "
-    "WHERE ref = ?"
-)
+def _ref_documents(con: duckdb.DuckDBPyConnection, legal_ref: str) -> tuple[str, list[Any]]:
+    """A FROM clause of the documents `d` citing the reference and their annotations `a`, and its parameters."""
+    # The citing ids first, then both tables by id: joined to a subquery, each scanned all 1M rows.
+    ids = [str(row[0]) for row in con.execute(
+        "SELECT document_id FROM narrative_members WHERE list_contains(legal_refs, ?)", [legal_ref]).fetchall()]
+    documents, document_ids = by_ids("documents", "id", ids)
+    annotations, annotation_ids = by_ids("annotations", "document_id", ids)
+    return (f"{documents} d LEFT JOIN {annotations} a ON a.document_id = d.id",
+            [*document_ids, *annotation_ids])
 
 
 def legal_ref_coverage(con: duckdb.DuckDBPyConnection, legal_ref: str, grain: str) -> pd.DataFrame:
     """Documents citing the reference per bucket and sentiment (whole history): bucket, sentiment, n_documents."""
+    cited, params = _ref_documents(con, legal_ref)
     return query_frame(
         con,
         f"SELECT date_trunc(?, {_TIME}) AS bucket, coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment, "
-        f"count(*) AS n_documents FROM ({_REF_DOCS}) r JOIN documents d ON d.id = r.document_id "
-        "LEFT JOIN annotations a ON a.document_id = d.id GROUP BY ALL ORDER BY bucket",
-        [_grain(grain), legal_ref],
+        f"count(*) AS n_documents FROM {cited} GROUP BY ALL ORDER BY bucket",
+        [_grain(grain), *params],
     )
 
 
 def legal_ref_concerns(con: duckdb.DuckDBPyConnection, legal_ref: str, limit: int = 15) -> pd.DataFrame:
     """Key phrases of the negative documents citing the reference: key_term, n_documents."""
+    ids = [str(row[0]) for row in con.execute(
+        "SELECT document_id FROM narrative_members WHERE list_contains(legal_refs, ?)", [legal_ref]).fetchall()]
+    annotations, annotation_ids = by_ids("annotations", "document_id", ids)
     return query_frame(
         con,
         "SELECT t.key_term, count(DISTINCT t.document_id) AS n_documents FROM ("
         "  SELECT m.document_id, unnest(m.key_terms) AS key_term FROM narrative_members m "
-        f"  WHERE m.document_id IN ({_REF_DOCS})) t "
-        "JOIN annotations a ON a.document_id = t.document_id WHERE a.sentiment = ? "
+        "  WHERE list_contains(m.legal_refs, ?)) t "
+        f"JOIN {annotations} a ON a.document_id = t.document_id WHERE a.sentiment = ? "
         "GROUP BY t.key_term ORDER BY n_documents DESC, t.key_term LIMIT ?",
-        [legal_ref, NEGATIVE, limit],
+        [legal_ref, *annotation_ids, NEGATIVE, limit],
     )
 
 
 def legal_ref_documents(con: duckdb.DuckDBPyConnection, legal_ref: str, limit: int = 15) -> pd.DataFrame:
     """The newest documents citing the reference, negative ones first."""
+    cited, params = _ref_documents(con, legal_ref)
     return query_frame(
         con,
         f"SELECT {_TIME} AS published_at, d.source, d.title, d.url, a.topic, "
         f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment "
-        f"FROM ({_REF_DOCS}) r JOIN documents d ON d.id = r.document_id "
-        "LEFT JOIN annotations a ON a.document_id = d.id "
+        f"FROM {cited} "
         "ORDER BY a.sentiment = ? DESC, published_at DESC LIMIT ?",
-        [legal_ref, NEGATIVE, limit],
+        [*params, NEGATIVE, limit],
     )
 
 

@@ -6,11 +6,12 @@ Merged narratives keep answering: every function resolves an id through `narrati
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from warehouse.read import query_frame
+from warehouse.read import by_ids, query_frame
 
 _TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
 MAX_MERGE_CHAIN = 50  # merges are flattened on write; a longer chain would mean a cycle
@@ -27,6 +28,33 @@ def resolve_narrative_id(con: duckdb.DuckDBPyConnection, narrative_id: str) -> s
     return current
 
 
+def members_from(con: duckdb.DuckDBPyConnection, narrative_id: str) -> tuple[str, list[Any]]:
+    """A FROM clause of the narrative's members `m`, their documents `d` and annotations `a`, and its parameters."""
+    # The members first, then their documents and annotations by id: joined to the tables, a
+    # narrative of a few dozen documents scanned all 1M documents and annotations.
+    ids = [str(row[0]) for row in con.execute(
+        "SELECT document_id FROM narrative_members WHERE narrative_id = ?", [narrative_id]).fetchall()]
+    documents, document_ids = by_ids("documents", "id", ids)
+    annotations, annotation_ids = by_ids("annotations", "document_id", ids)
+    return (
+        f"(SELECT * FROM narrative_members WHERE narrative_id = ?) m JOIN {documents} d ON d.id = m.document_id "
+        f"LEFT JOIN {annotations} a ON a.document_id = d.id",
+        [narrative_id, *document_ids, *annotation_ids],
+    )
+
+
+def documents_between(start_param: str = "?::TIMESTAMPTZ", end_param: str = "?::TIMESTAMPTZ") -> str:
+    """Ids of the documents whose time (published, else fetched, else stored) is in [start, end]: two parameters
+    each (start, end, start, end)."""
+    # Split on published_at so the common case is a range on an indexed, time-ordered column that
+    # skips most of the table, where the coalesce read every row.
+    return (
+        f"SELECT id FROM documents WHERE published_at BETWEEN {start_param} AND {end_param} "
+        "UNION ALL SELECT id FROM documents WHERE published_at IS NULL "
+        f"AND coalesce(fetched_at, ingested_at) BETWEEN {start_param} AND {end_param}"
+    )
+
+
 def list_narratives(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, *, min_documents: int = 2,
                     limit: int = 50) -> pd.DataFrame:
     """Narratives seen in [start, end], biggest first: id, label, key terms, first/last seen, counts, sources, kinds,
@@ -34,8 +62,7 @@ def list_narratives(con: duckdb.DuckDBPyConnection, start: datetime, end: dateti
     return query_frame(con, f"""
         WITH period AS (
             SELECT m.narrative_id, count(*) AS n_period
-            FROM narrative_members m JOIN documents d ON d.id = m.document_id
-            WHERE {_TIME} BETWEEN ?::TIMESTAMPTZ AND ?::TIMESTAMPTZ
+            FROM ({documents_between()}) w JOIN narrative_members m ON m.document_id = w.id
             GROUP BY ALL)
         SELECT n.id, n.label, n.key_terms, n.first_seen, n.last_seen, n.n_documents, n.n_duplicates, p.n_period,
                n.sources, n.kinds, n.n_negative, n.n_neutral, n.n_positive, n.topics, n.places, n.agencies,
@@ -43,7 +70,7 @@ def list_narratives(con: duckdb.DuckDBPyConnection, start: datetime, end: dateti
         FROM narratives n JOIN period p ON p.narrative_id = n.id
         WHERE n.n_documents >= ?
         ORDER BY p.n_period DESC, n.n_documents DESC, n.id
-        LIMIT ?""", [start, end, min_documents, limit])
+        LIMIT ?""", [start, end, start, end, min_documents, limit])
 
 
 def narrative_summary(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
@@ -61,12 +88,11 @@ def narrative_summary(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.D
 def narrative_hourly_volume(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
     """Hourly volume of a narrative, zero hours included: hour, n_documents, n_negative, n_press, n_social."""
     nid = resolve_narrative_id(con, narrative_id)
+    members, params = members_from(con, nid)
     return query_frame(con, f"""
         WITH docs AS (
             SELECT date_trunc('hour', {_TIME}) AS hour, a.sentiment, d.kind
-            FROM narrative_members m JOIN documents d ON d.id = m.document_id
-            LEFT JOIN annotations a ON a.document_id = d.id
-            WHERE m.narrative_id = ?),
+            FROM {members}),
         hours AS (
             SELECT unnest(generate_series(min(hour), max(hour), INTERVAL 1 HOUR)) AS hour FROM docs)
         SELECT h.hour, count(d.hour)::INTEGER AS n_documents,
@@ -74,21 +100,20 @@ def narrative_hourly_volume(con: duckdb.DuckDBPyConnection, narrative_id: str) -
                count(*) FILTER (WHERE d.kind = 'press')::INTEGER AS n_press,
                count(*) FILTER (WHERE d.kind IN ('social', 'comment'))::INTEGER AS n_social
         FROM hours h LEFT JOIN docs d ON d.hour = h.hour
-        GROUP BY h.hour ORDER BY h.hour""", [nid])
+        GROUP BY h.hour ORDER BY h.hour""", params)
 
 
 def narrative_documents(con: duckdb.DuckDBPyConnection, narrative_id: str, *, limit: int = 100) -> pd.DataFrame:
     """The evidence: a narrative's documents, originals before their copies, newest first (id, time, title, url,
     source, kind, sentiment, topic, duplicate_of, similarity)."""
     nid = resolve_narrative_id(con, narrative_id)
+    members, params = members_from(con, nid)
     return query_frame(con, f"""
         SELECT d.id, {_TIME} AS time, d.title, d.url, d.source, d.kind, a.sentiment, a.topic, m.duplicate_of,
                m.similarity
-        FROM narrative_members m JOIN documents d ON d.id = m.document_id
-        LEFT JOIN annotations a ON a.document_id = d.id
-        WHERE m.narrative_id = ?
+        FROM {members}
         ORDER BY m.duplicate_of IS NOT NULL, time DESC, d.id
-        LIMIT ?""", [nid, limit])
+        LIMIT ?""", [*params, limit])
 
 
 def related_narratives(con: duckdb.DuckDBPyConnection, narrative_id: str, *, limit: int = 10,

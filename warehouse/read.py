@@ -415,6 +415,13 @@ def _newest_with_annotations(con: duckdb.DuckDBPyConnection, query: SearchQuery)
     return _rows_by_id(con, [row[0] for row in page], page[0][1] if page else 0)
 
 
+def by_ids(table: str, column: str, ids: Sequence[str]) -> tuple[str, list[Any]]:
+    """`(SELECT * FROM table WHERE column IN (?, …))` and its parameters, for a FROM clause."""
+    # A constant list of up to 2,048 keys is looked up in the primary-key index; a join or a
+    # semi-join with a subquery would scan the whole table (1M rows) instead.
+    return f"(SELECT * FROM {table} WHERE {column} IN ({', '.join('?' for _ in ids) or 'NULL'}))", list(ids)
+
+
 def _rows_by_id(con: duckdb.DuckDBPyConnection, ids: list[str], total: int | None = None) -> pd.DataFrame:
     """DOCUMENT_COLUMNS of these documents, newest first (and `total` as a column when given)."""
     # Joining annotations to a window's documents scans all of them (about 1 s at 1M documents);
