@@ -315,6 +315,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
 ]
+# Applied in name order, whatever order they are written in: parallel work appends at the end,
+# while a fresh warehouse and an upgraded one must end up with the same history.
+MIGRATIONS.sort(key=lambda migration: migration[0])
 
 
 def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
