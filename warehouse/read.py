@@ -415,11 +415,19 @@ def _newest_with_annotations(con: duckdb.DuckDBPyConnection, query: SearchQuery)
     return _rows_by_id(con, [row[0] for row in page], page[0][1] if page else 0)
 
 
+INDEX_SCAN_KEYS = 2048  # DuckDB's index_scan_max_count: longer IN lists scan the table instead
+
+
 def by_ids(table: str, column: str, ids: Sequence[str]) -> tuple[str, list[Any]]:
-    """`(SELECT * FROM table WHERE column IN (?, …))` and its parameters, for a FROM clause."""
-    # A constant list of up to 2,048 keys is looked up in the primary-key index; a join or a
-    # semi-join with a subquery would scan the whole table (1M rows) instead.
-    return f"(SELECT * FROM {table} WHERE {column} IN ({', '.join('?' for _ in ids) or 'NULL'}))", list(ids)
+    """`(SELECT * FROM table WHERE column IN (?, …))` and its parameters, for a FROM clause (ids distinct)."""
+    # A constant list of up to 2,048 keys is looked up in the primary-key index; a join or a semi-join
+    # with a subquery, or a longer list, scans the whole table (1M rows) instead: longer lists are cut
+    # into index-sized pieces.
+    keys = list(dict.fromkeys(ids))
+    pieces = [keys[i:i + INDEX_SCAN_KEYS] for i in range(0, len(keys), INDEX_SCAN_KEYS)] or [[]]
+    selects = [f"SELECT * FROM {table} WHERE {column} IN ({', '.join('?' for _ in piece) or 'NULL'})"
+               for piece in pieces]
+    return f"({' UNION ALL '.join(selects)})", keys
 
 
 def _rows_by_id(con: duckdb.DuckDBPyConnection, ids: list[str], total: int | None = None) -> pd.DataFrame:

@@ -11,15 +11,27 @@ from pipelines.narratives.emerging import EmergingConfig, score_narratives
 from warehouse.db import TIMEZONE, open_reader
 
 _TIME = "coalesce(d.published_at, d.fetched_at, d.ingested_at)"
+# Parameters: the window's start and end, then the lookback's start and the end again (exclusive starts).
+# Same rows as joining every member to its document and filtering on the coalesced time, but documents are
+# first cut on published_at (indexed, time-ordered: most of the table is skipped; those without it are
+# taken on the coalesced time), so only the active narratives' members meet the period's documents.
+def _documents_in(start: str, end: str) -> str:
+    """Documents whose coalesced time is in (start, end], for parameter references start and end."""
+    stored = "coalesce(fetched_at, ingested_at)"
+    return (f"SELECT * FROM documents WHERE published_at > {start}::TIMESTAMPTZ AND published_at <= {end}::TIMESTAMPTZ "
+            f"UNION ALL SELECT * FROM documents WHERE published_at IS NULL AND {stored} > {start}::TIMESTAMPTZ "
+            f"AND {stored} <= {end}::TIMESTAMPTZ")
+
+
 MEMBERS_SQL = f"""
+    WITH active AS (
+        SELECT DISTINCT m2.narrative_id FROM ({_documents_in("$1", "$2")}) r
+        JOIN narrative_members m2 ON m2.document_id = r.id)
     SELECT m.narrative_id, d.id AS document_id, d.title, d.source, d.kind, {_TIME} AS time, a.sentiment, a.topic,
            m.places, m.agencies, m.legal_refs, m.key_terms, m.duplicate_of
-    FROM narrative_members m JOIN documents d ON d.id = m.document_id
+    FROM (SELECT * FROM narrative_members WHERE narrative_id IN (SELECT narrative_id FROM active)) m
+    JOIN ({_documents_in("$3", "$4")}) d ON d.id = m.document_id
     LEFT JOIN annotations a ON a.document_id = d.id
-    WHERE m.narrative_id IN (
-        SELECT m2.narrative_id FROM narrative_members m2 JOIN documents d ON d.id = m2.document_id
-        WHERE {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ)
-      AND {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ
 """
 COUNT_SQL = f"SELECT count(*) FROM documents d WHERE {_TIME} > ?::TIMESTAMPTZ AND {_TIME} <= ?::TIMESTAMPTZ"
 # The overall hour-of-day rhythm of the last four weeks (local time), for the volume forecasts.

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from dashboard import queries
 from tests.dashboard.corpus import LEGAL_REF, NARRATIVE, NEWEST
@@ -72,3 +73,31 @@ def test_legal_reference_reads_equal_the_joins(corpus_db: Path) -> None:
                                      f"({_REF_DOCS}) r JOIN documents d ON d.id = r.document_id "
                                      "LEFT JOIN annotations a ON a.document_id = d.id", [LEGAL_REF])
         _same(queries.legal_ref_documents(con, LEGAL_REF, limit=1000), documents)
+
+
+def test_emerging_members_equal_the_join(corpus_db: Path) -> None:
+    from pipelines.narratives.query import MEMBERS_SQL
+    joined = (f"SELECT m.narrative_id, d.id AS document_id, d.title, d.source, d.kind, {_TIME} AS time, a.sentiment, "
+              "a.topic, m.places, m.agencies, m.legal_refs, m.key_terms, m.duplicate_of FROM narrative_members m "
+              "JOIN documents d ON d.id = m.document_id LEFT JOIN annotations a ON a.document_id = d.id "
+              "WHERE m.narrative_id IN (SELECT m2.narrative_id FROM narrative_members m2 JOIN documents d "
+              f"ON d.id = m2.document_id WHERE {_TIME} > ? AND {_TIME} <= ?) AND {_TIME} > ? AND {_TIME} <= ?")
+    with open_reader(corpus_db) as con:
+        for now in (NEWEST, NEWEST - timedelta(hours=30)):
+            start, past = now - timedelta(hours=24), now - timedelta(days=8)
+            expected = query_frame(con, joined, [start, now, past, now])
+            assert not expected.empty
+            key = ["narrative_id", "document_id"]
+            pd.testing.assert_frame_equal(
+                query_frame(con, MEMBERS_SQL, [start, now, past, now]).sort_values(key).reset_index(drop=True),
+                expected.sort_values(key).reset_index(drop=True), check_exact=True)
+
+
+def test_long_id_lists_are_cut_into_index_sized_pieces(corpus_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from warehouse import read
+    monkeypatch.setattr(read, "INDEX_SCAN_KEYS", 3)
+    with open_reader(corpus_db) as con:
+        ids = [str(r[0]) for r in con.execute("SELECT id FROM documents ORDER BY id LIMIT 10").fetchall()]
+        sql, params = read.by_ids("documents", "id", [*ids, ids[0]])
+        assert sql.count("UNION ALL") == 3
+        assert sorted(r[0] for r in con.execute(f"SELECT id FROM {sql}", params).fetchall()) == ids
