@@ -83,14 +83,17 @@ def _candidates(members: pd.DataFrame, now: pd.Timestamp, n_recent: int, n_past:
     stats["past"] = past.groupby("narrative_id").size().reindex(stats.index, fill_value=0)
     ratio = window / lookback
     factor = (n_recent + 1.0) / (n_past * ratio + 1.0)
+    # Plain lists, not itertuples: thousands of rows of Arrow-backed columns cost 0.1 s row by row.
+    columns = zip(stats["n"].tolist(), stats["past"].tolist(), stats["sources"].tolist(),
+                  stats["press"].tolist(), stats["social"].tolist(), stats["negatives"].tolist(), strict=True)
     raw = [
-        growth(int(r.n), int(r.past), ratio, factor)[0]
+        growth(int(n), int(past_n), ratio, factor)[0]
         # spread() only asks whether press and social (or comments) both carry it
-        * spread(int(r.sources), {k for k, on in (("press", r.press), ("social", r.social)) if on},
+        * spread(int(sources), {k for k, on in (("press", press), ("social", social)) if on},
                  config.crossover_bonus)
         # negativity(): the negative share shrunk by one pseudo-document
-        * (r.negatives / (r.n + 1.0) if negative else 1.0)
-        for r in stats.itertuples()
+        * (negatives / (n + 1.0) if negative else 1.0)
+        for n, past_n, sources, press, social, negatives in columns
     ]
     stats["raw"] = raw
     return list(stats.sort_values(["raw", "n"], ascending=False).head(keep).index)
@@ -123,12 +126,19 @@ def narrative_daily(con: duckdb.DuckDBPyConnection, ids: list[str], start: Any, 
     """Documents per day of each narrative over [start, end), zero-filled (for sparklines)."""
     if not ids:
         return {}
+    # Documents cut to the period on published_at first (time-ordered: most of the table is skipped),
+    # those without it on the coalesced time: the join met all 1M documents before.
+    stored = "coalesce(fetched_at, ingested_at)"
     frame = query_frame(
         con,
         f"SELECT m.narrative_id, date_diff('day', ?::TIMESTAMPTZ, {_TIME}) AS day, count(*) AS n "
-        "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
-        f"WHERE m.narrative_id IN ({', '.join('?' for _ in ids)}) AND {_TIME} >= ? AND {_TIME} < ? GROUP BY ALL",
-        [start, *ids, start, end],
+        "FROM narrative_members m JOIN ("
+        "  SELECT * FROM documents WHERE published_at >= ?::TIMESTAMPTZ AND published_at < ?::TIMESTAMPTZ"
+        "  UNION ALL SELECT * FROM documents WHERE published_at IS NULL"
+        f"  AND {stored} >= ?::TIMESTAMPTZ AND {stored} < ?::TIMESTAMPTZ"
+        ") d ON d.id = m.document_id "
+        f"WHERE m.narrative_id IN ({', '.join('?' for _ in ids)}) GROUP BY ALL",
+        [start, start, end, start, end, *ids],
     )
     days = max(int((pd.Timestamp(end) - pd.Timestamp(start)).days), 1)
     out = {nid: [0] * days for nid in ids}
