@@ -59,18 +59,26 @@ def list_narratives(con: duckdb.DuckDBPyConnection, start: datetime, end: dateti
                     limit: int = 50) -> pd.DataFrame:
     """Narratives seen in [start, end], biggest first: id, label, key terms, first/last seen, counts, sources, kinds,
     sentiment mix, topics, places, agencies, legal references, and the documents inside the period (n_period)."""
-    return query_frame(con, f"""
+    # The page of ids first, then only its rows' list columns (read for every narrative in the period,
+    # tens of thousands at 1M documents, they cost more than the ranking).
+    top = con.execute(f"""
         WITH period AS (
             SELECT m.narrative_id, count(*) AS n_period
             FROM ({documents_between()}) w JOIN narrative_members m ON m.document_id = w.id
             GROUP BY ALL)
+        SELECT n.id, p.n_period FROM narratives n JOIN period p ON p.narrative_id = n.id
+        WHERE n.n_documents >= ?
+        ORDER BY p.n_period DESC, n.n_documents DESC, n.id
+        LIMIT ?""", [start, end, start, end, min_documents, limit]).fetchall()
+    rows, ids = by_ids("narratives", "id", [str(row[0]) for row in top])
+    return query_frame(con, f"""
         SELECT n.id, n.label, n.key_terms, n.first_seen, n.last_seen, n.n_documents, n.n_duplicates, p.n_period,
                n.sources, n.kinds, n.n_negative, n.n_neutral, n.n_positive, n.topics, n.places, n.agencies,
                n.legal_refs
-        FROM narratives n JOIN period p ON p.narrative_id = n.id
-        WHERE n.n_documents >= ?
-        ORDER BY p.n_period DESC, n.n_documents DESC, n.id
-        LIMIT ?""", [start, end, start, end, min_documents, limit])
+        FROM {rows} n JOIN (SELECT unnest(?::VARCHAR[]) AS narrative_id, unnest(?::BIGINT[]) AS n_period) p
+          ON p.narrative_id = n.id
+        ORDER BY p.n_period DESC, n.n_documents DESC, n.id""",
+        [*ids, [str(row[0]) for row in top], [int(row[1]) for row in top]])
 
 
 def narrative_summary(con: duckdb.DuckDBPyConnection, narrative_id: str) -> pd.DataFrame:
