@@ -31,12 +31,17 @@ def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
 def test_narrative_reads_equal_the_joins(corpus_db: Path) -> None:
     start, end = NEWEST - timedelta(days=30), NEWEST + timedelta(hours=1)
     with open_reader(corpus_db) as con:
-        listed = narratives.list_narratives(con, start, end, min_documents=1)
-        period = query_frame(con, f"SELECT m.narrative_id AS id, count(*) AS n_period FROM narrative_members m "
-                                  f"JOIN documents d ON d.id = m.document_id WHERE {_TIME} BETWEEN ? AND ? "
-                                  "GROUP BY ALL", [start, end])
-        assert not listed.empty
-        _same(listed[["id", "n_period"]], period[period["id"].isin(listed["id"])])
+        listed = query_frame(con, "WITH period AS (SELECT m.narrative_id, count(*) AS n_period "
+                                  "FROM narrative_members m JOIN documents d ON d.id = m.document_id "
+                                  f"WHERE {_TIME} BETWEEN ? AND ? GROUP BY ALL) "
+                                  "SELECT n.id, n.label, n.key_terms, n.first_seen, n.last_seen, n.n_documents, "
+                                  "n.n_duplicates, p.n_period, n.sources, n.kinds, n.n_negative, n.n_neutral, "
+                                  "n.n_positive, n.topics, n.places, n.agencies, n.legal_refs "
+                                  "FROM narratives n JOIN period p ON p.narrative_id = n.id WHERE n.n_documents >= 1 "
+                                  "ORDER BY p.n_period DESC, n.n_documents DESC, n.id LIMIT 2", [start, end])
+        assert len(listed) == 2
+        pd.testing.assert_frame_equal(narratives.list_narratives(con, start, end, min_documents=1, limit=2), listed,
+                                      check_exact=True)
         documents = query_frame(con, f"SELECT d.id, {_TIME} AS time, d.title, d.url, d.source, d.kind, a.sentiment, "
                                      f"a.topic, m.duplicate_of, m.similarity FROM {_JOINED} "
                                      "ORDER BY m.duplicate_of IS NOT NULL, time DESC, d.id", [NARRATIVE])
