@@ -98,11 +98,13 @@ def test_emerging_members_equal_the_join(corpus_db: Path) -> None:
                 expected.sort_values(key).reset_index(drop=True), check_exact=True)
 
 
-def test_long_id_lists_are_cut_into_index_sized_pieces(corpus_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_id_lists_are_joined_short_ones_looked_up(corpus_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from warehouse import read
-    monkeypatch.setattr(read, "INDEX_SCAN_KEYS", 3)
+    monkeypatch.setattr(read, "INDEX_LOOKUP_KEYS", 3)
     with open_reader(corpus_db) as con:
         ids = [str(r[0]) for r in con.execute("SELECT id FROM documents ORDER BY id LIMIT 10").fetchall()]
-        sql, params = read.by_ids("documents", "id", [*ids, ids[0]])
-        assert sql.count("UNION ALL") == 3
-        assert sorted(r[0] for r in con.execute(f"SELECT id FROM {sql}", params).fetchall()) == ids
+        for wanted in (ids[:3], ids):
+            sql, params = read.by_ids("documents", "id", [*wanted, wanted[0]])
+            assert ("unnest" in sql) == (len(wanted) > 3)
+            assert sorted(r[0] for r in con.execute(f"SELECT id FROM {sql}", params).fetchall()) == wanted
+        assert con.execute(f"SELECT count(*) FROM {read.by_ids('documents', 'id', [])[0]}").fetchone() == (0,)
