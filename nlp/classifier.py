@@ -1,4 +1,4 @@
-"""The project's text-classification recipe: hashed n-grams, TF-IDF, logistic regression."""
+"""The project's text-classification recipes: hashed n-grams, TF-IDF, a linear classifier."""
 
 from __future__ import annotations
 
@@ -6,21 +6,63 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
 
 from nlp import modelio
 from nlp.features import FeatureSpec, featurize
+from nlp.segment import word_count
 
 META_FILE = "meta.json"
 MODEL_FILE = "model.skops"
 FORMAT = 1
+
+Estimator: TypeAlias = LogisticRegression | OneVsRestClassifier | CalibratedClassifierCV
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Features, feature budget and classifier of one training recipe (see RECIPES)."""
+
+    spec: FeatureSpec
+    max_features: int
+    min_df: int
+    c: float
+    #: "logreg" (multinomial logistic regression) or "svm" (LinearSVC, sigmoid-calibrated).
+    classifier: str
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of train() for this recipe."""
+        return dict(
+            spec=self.spec, max_features=self.max_features, min_df=self.min_df, c=self.c, classifier=self.classifier
+        )
+
+
+RECIPES: dict[str, Recipe] = {
+    # Comments, titles and leads: the settings of the shipped models.
+    "short": Recipe(FeatureSpec(), 150_000, 2, 4.0, "logreg"),
+    # Whole articles: chosen on VNTC ("Recipe check on VNTC" in docs/models/README.md).
+    "long": Recipe(FeatureSpec((1, 2), None, None, n_features=2**22), 400_000, 2, 1.0, "svm"),
+}
+#: Median words per training text from which "auto" picks the long-document recipe: comments and
+#: headlines with leads sit far below it (median 20-40), news articles far above (VNTC: ~400).
+LONG_TEXT_WORDS = 150
+
+
+def choose_recipe(segmented: Sequence[str]) -> str:
+    """"long" when the median text has at least LONG_TEXT_WORDS words, else "short"."""
+    if not segmented:
+        return "short"
+    median = float(np.median([word_count(s) for s in segmented]))
+    return "long" if median >= LONG_TEXT_WORDS else "short"
 
 
 @dataclass
@@ -32,7 +74,7 @@ class TextClassifier:
     spec: FeatureSpec
     columns: np.ndarray
     tfidf: TfidfTransformer
-    clf: LogisticRegression | OneVsRestClassifier
+    clf: Estimator
     multilabel: bool = False
     thresholds: list[float] = field(default_factory=list)
     #: Log-odds added to each label's score before normalising (single-label models): a prior
@@ -181,6 +223,7 @@ def train(
     min_df: int = 2,
     c: float = 4.0,
     class_weight: str | None = None,
+    classifier: str = "logreg",
     secondary_threshold: float = 0.3,
     version: str = "1.0",
     meta: dict[str, Any] | None = None,
@@ -191,7 +234,11 @@ def train(
 
     tune_share > 0 (single-label): that share of the rows flagged by tune_on (default: all) is
     held out of a first fit to tune class_bias for macro-F1, then the model is refitted on all rows.
+    classifier "svm" (single-label only; multi-label data falls back to "logreg") fits a LinearSVC
+    whose margins are turned into probabilities by sigmoid calibration on cross-validated rows.
     """
+    if classifier not in ("logreg", "svm"):
+        raise ValueError(f"unknown classifier {classifier!r}")
     kw: dict[str, Any] = dict(
         task=task,
         spec=spec,
@@ -199,6 +246,7 @@ def train(
         min_df=min_df,
         c=c,
         class_weight=class_weight,
+        classifier=classifier,
         secondary_threshold=secondary_threshold,
     )
     model = _fit_once(segmented, labels, sample_weight, **kw)
@@ -242,6 +290,7 @@ def _fit_once(
     min_df: int,
     c: float,
     class_weight: str | None,
+    classifier: str,
     secondary_threshold: float,
 ) -> TextClassifier:
     if len(segmented) != len(labels):
@@ -267,7 +316,14 @@ def _fit_once(
         str_labels = [str(y) for y in labels]
         if len(set(str_labels)) < 2:
             raise ValueError("need at least two distinct labels to train a classifier")
-        clf = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+        clf: LogisticRegression | CalibratedClassifierCV
+        if classifier == "svm" and min(str_labels.count(lab) for lab in set(str_labels)) >= 3:
+            # One SVM fitted on all rows (ensemble=False); the 3-fold out-of-fold margins only
+            # fit the sigmoids, so scores are probabilities at the cost of three extra fits.
+            svm = LinearSVC(C=c, class_weight=class_weight)
+            clf = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
+        else:
+            clf = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
         clf.fit(x, str_labels, sample_weight=weights)
         model.clf = clf
         model.labels = [str(c) for c in clf.classes_]
@@ -278,8 +334,13 @@ def _fit_once(
     return model
 
 
-def _shrink(clf: LogisticRegression | OneVsRestClassifier) -> None:
+def _shrink(clf: Estimator) -> None:
     # float32 weights halve the artefact; predictions differ only in the 7th digit.
-    estimators = clf.estimators_ if isinstance(clf, OneVsRestClassifier) else [clf]
+    if isinstance(clf, OneVsRestClassifier):
+        estimators = list(clf.estimators_)
+    elif isinstance(clf, CalibratedClassifierCV):
+        estimators = [cal.estimator for cal in clf.calibrated_classifiers_]
+    else:
+        estimators = [clf]
     for est in estimators:
         est.coef_ = est.coef_.astype(np.float32)

@@ -23,10 +23,14 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "numpy.float64",
         "numpy.int32",
         "numpy.int64",
+        "sklearn.calibration.CalibratedClassifierCV",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.linear_model._logistic.LogisticRegression",
         "sklearn.multiclass.OneVsRestClassifier",
         "sklearn.preprocessing._label.LabelBinarizer",
+        "sklearn.svm._classes.LinearSVC",
     }
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from multiprocessing import get_context
 from pathlib import Path
@@ -13,6 +14,19 @@ import underthesea
 
 from nlp import normalize
 from nlp.features import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Where training runs keep their segmentations; RADAR_NLP_CACHE overrides it.
+CACHE_DIR = Path(os.environ.get("RADAR_NLP_CACHE", ROOT / "data" / "nlp-cache"))
+
+
+def cache_for(data: Path) -> Path:
+    """The cache file of a labelled input file: one per path, so reruns on it skip segmentation."""
+    # Keyed by the resolved path, not the content: the cache maps text -> segmentation, so an
+    # edited file still reuses every unchanged row and only segments the new ones.
+    key = hashlib.sha256(str(data.resolve()).encode()).hexdigest()[:10]
+    stem = "".join(ch if ch.isalnum() else "_" for ch in data.name.split(".")[0])[:40]
+    return CACHE_DIR / f"file_{stem}_{key}.json.gz"
 
 
 def _fingerprint() -> str:

@@ -26,6 +26,14 @@ BATCH = 256
 ANNOTATE_BATCH = 2048
 
 
+class RecipeName(StrEnum):
+    """Training recipes of `radar nlp train` (nlp.classifier.RECIPES)."""
+
+    auto = "auto"
+    short = "short"
+    long = "long"
+
+
 class Task(StrEnum):
     """Tasks with a shipped model."""
 
@@ -136,6 +144,20 @@ def annotate(
             _emit({**row, **ann})
 
 
+# Segmenting is most of a training run's cost (VNTC's 33k articles: ~15 CPU-minutes): files at least
+# this large keep their segmentations on disk (nlp.prepcache), so a rerun or an evaluation on the
+# same file starts at once. Small files are segmented in seconds and leave nothing behind.
+CACHE_MIN_ROWS = 1000
+
+
+def _prepare(texts: list[str], data: Path) -> list[str]:
+    from nlp.parallel import default_workers
+    from nlp.prepcache import cache_for, prepare_many
+
+    cache = cache_for(data) if len(texts) >= CACHE_MIN_ROWS else None
+    return prepare_many(texts, cache, workers=default_workers())
+
+
 def _labelled(data: Path, text_field: str, label_field: str) -> tuple[list[str], list[Any]]:
     texts: list[str] = []
     labels: list[Any] = []
@@ -160,19 +182,23 @@ def train_cmd(
     out: Annotated[Path, typer.Option(help="Model directory to write.")],
     text_field: Annotated[str, typer.Option(help="Field holding the text.")] = "text",
     label_field: Annotated[str, typer.Option(help="Field of the label; a list makes it multi-label.")] = "label",
+    recipe: Annotated[
+        RecipeName,
+        typer.Option(help="short: comments, titles (the shipped models'); long: articles; auto: by median length."),
+    ] = RecipeName.auto,
 ) -> None:
     """Train a classifier with the project's recipe on any labelled JSON Lines file."""
-    from nlp.classifier import train
-    from nlp.parallel import default_workers
-    from nlp.prepcache import prepare_many
+    from nlp.classifier import RECIPES, choose_recipe, train
 
     texts, labels = _labelled(data, text_field, label_field)
     if len({x if isinstance(x, str) else tuple(x) for x in labels}) < 2:
         raise UserError(f"{data}: need at least two distinct labels")
-    segmented = prepare_many(texts, workers=default_workers())
-    model = train(segmented, labels, task=task, meta={"training_data": {data.name: len(texts)}})
+    segmented = _prepare(texts, data)
+    name = choose_recipe(segmented) if recipe is RecipeName.auto else str(recipe)
+    meta = {"training_data": {data.name: len(texts)}, "recipe": name}
+    model = train(segmented, labels, task=task, meta=meta, **RECIPES[name].kwargs())
     model.save(out)
-    typer.echo(f"trained {task} on {len(texts)} rows, {len(model.labels)} labels -> {out}", err=True)
+    typer.echo(f"trained {task} on {len(texts)} rows, {len(model.labels)} labels, recipe {name} -> {out}", err=True)
 
 
 @nlp_app.command("evaluate")
@@ -186,14 +212,12 @@ def evaluate_cmd(
 ) -> None:
     """Accuracy, macro-F1, weighted F1 and a per-class report on a labelled file."""
     from nlp.metrics import evaluate, format_report
-    from nlp.parallel import default_workers
-    from nlp.prepcache import prepare_many
 
     if data is None:
         raise UserError("--data FILE.jsonl is required")
     clf = _load_model(task, model)
     texts, labels = _labelled(data, text_field, label_field)
-    probs = clf.predict_segmented(prepare_many(texts, workers=default_workers()))
+    probs = clf.predict_segmented(_prepare(texts, data))
     pred = [clf.labels[int(i)] for i in probs.argmax(axis=1)]
     gold = [x if isinstance(x, str) else x[0] for x in labels]
     result = evaluate(gold, pred)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nlp import modelio
-from nlp.classifier import MODEL_FILE, TextClassifier, train, tune_bias
+from nlp.classifier import MODEL_FILE, RECIPES, TextClassifier, choose_recipe, train, tune_bias
 from nlp.features import FeatureSpec, _hasher, char_block, featurize, featurize_many, prepare
 from tests.nlp.samples import SENTIMENT, TOPIC
 
@@ -120,3 +120,27 @@ def test_cached_char_block_equals_hashing_vectorizer(ngrams: tuple[int, int]) ->
         got = char_block(texts, ngrams, spec.n_features)
         assert got.shape == reference.shape and got.dtype == reference.dtype
         assert (got != reference).nnz == 0
+
+
+def test_long_recipe_svm_round_trip(tmp_path: Path) -> None:
+    seg = [prepare(t) for t, _ in SENTIMENT]
+    model = train(seg, [y for _, y in SENTIMENT], task="mood", **{**RECIPES["long"].kwargs(), "c": 10.0})
+    model.save(tmp_path / "m")
+    # The calibrated SVM is allow-listed: loading must not refuse it.
+    loaded = TextClassifier.load(tmp_path / "m")
+    probe = [prepare("thủ tục quá rườm rà, thất vọng"), prepare("cán bộ nhiệt tình, rất hài lòng")]
+    probs = loaded.predict_segmented(probe)
+    np.testing.assert_allclose(probs, model.predict_segmented(probe), rtol=1e-5)
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert [loaded.labels[i] for i in probs.argmax(axis=1)] == ["negative", "positive"]
+
+
+def test_choose_recipe_by_median_length() -> None:
+    short = [prepare(t) for t, _ in SENTIMENT]
+    article = " ".join(["Quốc hội thông qua luật mới về đất đai và nhà ở ."] * 30)
+    assert choose_recipe(short) == "short" and choose_recipe([]) == "short"
+    assert choose_recipe([prepare(article)] * 3) == "long"
+    # The short recipe is exactly the shipped models' defaults of train().
+    assert RECIPES["short"].kwargs() == dict(
+        spec=FeatureSpec(), max_features=150_000, min_df=2, c=4.0, classifier="logreg"
+    )
