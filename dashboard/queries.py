@@ -246,14 +246,22 @@ def legal_ref_concerns(con: duckdb.DuckDBPyConnection, legal_ref: str, limit: in
 
 def legal_ref_documents(con: duckdb.DuckDBPyConnection, legal_ref: str, limit: int = 15) -> pd.DataFrame:
     """The newest documents citing the reference, negative ones first."""
+    # The page's ids are ranked on times and sentiment alone; titles and urls, read for every
+    # citing document they cost most of the query, are then read for the page only.
     cited, params = _ref_documents(con, legal_ref)
+    page = [str(row[0]) for row in con.execute(
+        f"SELECT d.id FROM {cited} ORDER BY a.sentiment = ? DESC, {_TIME} DESC LIMIT ?",
+        [*params, NEGATIVE, limit]).fetchall()]
+    documents, document_ids = by_ids("documents", "id", page)
+    annotations, annotation_ids = by_ids("annotations", "document_id", page)
     return query_frame(
         con,
         f"SELECT {_TIME} AS published_at, d.source, d.title, d.url, a.topic, "
         f"coalesce(a.sentiment, '{UNANNOTATED}') AS sentiment "
-        f"FROM {cited} "
-        "ORDER BY a.sentiment = ? DESC, published_at DESC LIMIT ?",
-        [*params, NEGATIVE, limit],
+        f"FROM {documents} d LEFT JOIN {annotations} a ON a.document_id = d.id "
+        "JOIN (SELECT unnest(?::VARCHAR[]) AS id, generate_subscripts(?::VARCHAR[], 1) AS rank) o ON o.id = d.id "
+        "ORDER BY o.rank",
+        [*document_ids, *annotation_ids, page, page],
     )
 
 
