@@ -314,6 +314,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE alert_subscriptions_0102 RENAME TO alert_subscriptions;
         """,
     ),
+    (
+        "0103_narrative_splits",
+        """
+        CREATE TABLE narrative_splits (
+            narrative_id VARCHAR PRIMARY KEY,
+            split_from VARCHAR NOT NULL,
+            n_moved INTEGER NOT NULL,
+            similarity DOUBLE,
+            silhouette DOUBLE,
+            document_ids VARCHAR[],
+            split_at TIMESTAMPTZ DEFAULT current_timestamp
+        );
+        CREATE INDEX narrative_splits_from ON narrative_splits (split_from);
+        """,
+    ),
 ]
 # Applied in name order, whatever order they are written in: parallel work appends at the end,
 # while a fresh warehouse and an upgraded one must end up with the same history.

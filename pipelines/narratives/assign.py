@@ -10,6 +10,7 @@ is kept and the other is reported in `merged`, so callers can record where it we
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,7 @@ class AssignConfig:
     member_similarity: float = 0.22  # joining by centroid also needs one member at least this close ...
     member_growth: float = 0.02  # ... plus this much per doubling of the narrative (big ones turn generic)
     merge_similarity: float = 0.3  # centroid cosine at which two overlapping narratives become one
+    rejoin_margin: float = 0.2  # a part split off a narrative merges back only this far above the merge bar
 
     def __post_init__(self) -> None:
         pd.Timedelta(self.window)
@@ -85,11 +87,14 @@ def _one_hot(codes: np.ndarray, n: int) -> sp.csr_matrix:
 
 
 def _merges(matrix: sp.csr_matrix, codes: np.ndarray, state: _Narratives, touched: np.ndarray,
-            window: int, config: AssignConfig, first_seen: dict[str, int]) -> dict[int, int]:
+            window: int, config: AssignConfig, first_seen: dict[str, int],
+            apart: Collection[tuple[str, str]] = ()) -> dict[int, int]:
     """Narrative code -> code it merges into: touched narratives whose centroid is close to an overlapping one.
 
     The bar rises with the bigger narrative's size, as joining's does: big centroids turn generic, and
     merging is how a running theme (a tournament, a season of exams) would swallow every story near it.
+    `apart` pairs (a narrative and the part split off it) never end up in one narrative, directly or through
+    a third, unless their own centroids have come clearly closer than the merge bar (no split/merge flapping).
     """
     n = state.n
     centroids = _one_hot(codes, n) @ matrix
@@ -98,6 +103,10 @@ def _merges(matrix: sp.csr_matrix, codes: np.ndarray, state: _Narratives, touche
     sims = (centroids[touched] @ centroids.T).toarray()
     first, last = state.first[:n], state.last[:n]
     parent = list(range(n))
+    code_of = {nid: c for c, nid in enumerate(state.ids[:n])}
+    blocked = [(code_of[a], code_of[b]) for a, b in apart if a in code_of and b in code_of
+               and float(centroids[code_of[a]].multiply(centroids[code_of[b]]).sum())
+               < config.merge_similarity + config.rejoin_margin]
 
     def root(a: int) -> int:
         while parent[a] != a:
@@ -116,6 +125,8 @@ def _merges(matrix: sp.csr_matrix, codes: np.ndarray, state: _Narratives, touche
             if sims[row, b] < config.merge_similarity + config.member_growth * np.log2(bigger):
                 continue
             ra, rb = root(a), root(b)
+            if any({root(x), root(y)} == {ra, rb} for x, y in blocked):
+                continue
             if ra != rb:
                 keep, drop = (ra, rb) if age[ra] <= age[rb] else (rb, ra)
                 parent[drop] = keep
@@ -137,12 +148,14 @@ def _closest(cos: np.ndarray, near_sims: np.ndarray, codes: np.ndarray, size: np
 
 
 def assign_batch(context: pd.DataFrame, batch: pd.DataFrame,
-                 config: AssignConfig = AssignConfig()) -> Assignment:  # noqa: B008
+                 config: AssignConfig = AssignConfig(),  # noqa: B008
+                 apart: Collection[tuple[str, str]] = ()) -> Assignment:
     """Narrative of every batch document, given already-assigned context documents near in time.
 
     Both frames have id, time, title, text; context also narrative_id (and optionally first_seen, the
     narrative's first sighting, which decides the kept id of a merge). Batch rows are placed in time
-    order, so a later batch document may join a narrative an earlier one opened.
+    order, so a later batch document may join a narrative an earlier one opened. `apart`: pairs of narrative
+    ids kept from merging (a split part and its parent).
     """
     if batch.empty:
         return Assignment(pd.DataFrame(columns=ASSIGN_COLUMNS))
@@ -205,7 +218,7 @@ def assign_batch(context: pd.DataFrame, batch: pd.DataFrame,
         codes[i] = owner
         out.append([ids[i], owner, duplicate_of, round(similarity, 4), top_terms(matrix, vocab, i)])
     touched = np.unique(codes[n_ctx:])
-    merges = _merges(matrix, codes, state, touched, window, config, first_seen)
+    merges = _merges(matrix, codes, state, touched, window, config, first_seen, apart)
     for row in out:
         row[1] = state.ids[merges.get(row[1], row[1])]
     merged = {state.ids[a]: state.ids[b] for a, b in merges.items()}

@@ -85,6 +85,12 @@ def without_parts(terms: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def noise_free(matrix: sp.csr_matrix, vocab: np.ndarray) -> sp.csr_matrix:
+    """The matrix without the columns of terms holding a function word or a bare number."""
+    keep = [j for j, term in enumerate(vocab) if not any(p in _noise() or p.isdigit() for p in str(term).split())]
+    return sp.csr_matrix(matrix[:, keep])
+
+
 def top_terms(matrix: sp.csr_matrix, vocab: np.ndarray, row: int, k: int = 5) -> list[str]:
     """The k heaviest terms of one row, skipping function words, bare numbers and halves of chosen words."""
     start, end = matrix.indptr[row], matrix.indptr[row + 1]

@@ -6,11 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from nlp.entities import find_agencies, find_places
 from nlp.legal import find_legal_refs
-from pipelines.narratives.assign import AssignConfig, assign_batch
+from pipelines.narratives.assign import AssignConfig, assign_batch, narrative_id
+from pipelines.narratives.split import SplitConfig, split_narratives
 from pipelines.narratives.summary import NARRATIVE_COLUMNS, summarise_all
 from warehouse.db import open_writer
 from warehouse.write import staged
@@ -39,6 +41,18 @@ MEMBERS_SQL = f"""
     LEFT JOIN annotations a ON a.document_id = d.id
     WHERE m.narrative_id IN (SELECT unnest(?))
 """
+SPLIT_MEMBERS_SQL = f"""
+    SELECT m.narrative_id, d.id AS document_id, {_TIME} AS time, coalesce(d.title, '') AS title,
+           coalesce(d.text, '') AS text, m.duplicate_of
+    FROM narrative_members m JOIN documents d ON d.id = m.document_id
+    WHERE m.narrative_id IN (SELECT id FROM narratives WHERE id IN (SELECT unnest(?)) AND n_documents >= ?)
+"""
+# Split parts and their parents, each where it lives now (either may have merged since).
+APART_SQL = """
+    SELECT coalesce(a.merged_into, s.narrative_id), coalesce(b.merged_into, s.split_from)
+    FROM narrative_splits s LEFT JOIN narrative_merges a ON a.narrative_id = s.narrative_id
+    LEFT JOIN narrative_merges b ON b.narrative_id = s.split_from
+"""
 
 
 @dataclass
@@ -50,6 +64,7 @@ class NarrativeReport:
     opened: int = 0
     joined: int = 0
     merged: int = 0
+    split: int = 0
     narratives_touched: int = 0
     touched: set[str] = field(default_factory=set, repr=False)
 
@@ -63,9 +78,47 @@ def _entities(title: str, text: str) -> tuple[list[str], list[str], list[str]]:
     return places, agencies, refs
 
 
+def _write_summaries(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Recompute the narratives rows of these ids from their members (inside the caller's transaction)."""
+    rows = summarise_all(con.execute(MEMBERS_SQL, [ids]).df())
+    con.register("incoming_narratives", rows)
+    con.execute("DELETE FROM narratives WHERE id IN (SELECT unnest(?))", [ids])
+    con.execute(f"INSERT INTO narratives ({', '.join(NARRATIVE_COLUMNS)}) "
+                f"SELECT {', '.join(NARRATIVE_COLUMNS)} FROM incoming_narratives")
+    con.unregister("incoming_narratives")
+
+
+def split_touched(db: Path, touched: list[str], *, config: SplitConfig = SplitConfig(),  # noqa: B008
+                  lock_timeout: float = 60.0) -> pd.DataFrame:
+    """Split the touched narratives whose members are two clearly different stories; return the splits made."""
+    with open_writer(db, timeout=lock_timeout) as con:
+        members = con.execute(SPLIT_MEMBERS_SQL, [touched, config.min_members]).df()
+    splits = split_narratives(members, config)
+    if splits.empty:
+        return splits
+    moved = splits[["narrative_id", "split_from", "document_ids"]].explode("document_ids").rename(
+        columns={"document_ids": "document_id"})
+    # An id a moved document opened and that was merged into the parent now follows its document.
+    moved["opened_id"] = [narrative_id(str(d)) for d in moved["document_id"]]
+    with open_writer(db, timeout=lock_timeout) as con, staged(con, "incoming_moves", moved):
+        con.execute("UPDATE narrative_members SET narrative_id = g.narrative_id FROM incoming_moves g "
+                    "WHERE narrative_members.document_id = g.document_id "
+                    "AND narrative_members.narrative_id = g.split_from")
+        con.execute("UPDATE narrative_merges SET merged_into = g.narrative_id FROM incoming_moves g "
+                    "WHERE narrative_merges.narrative_id = g.opened_id AND narrative_merges.merged_into = g.split_from")
+        con.register("incoming_splits", splits)
+        con.execute("INSERT OR IGNORE INTO narrative_splits (narrative_id, split_from, n_moved, similarity, "
+                    "silhouette, document_ids) SELECT narrative_id, split_from, n_moved, similarity, silhouette, "
+                    "document_ids FROM incoming_splits")
+        con.unregister("incoming_splits")
+        _write_summaries(con, sorted(set(splits["narrative_id"]) | set(splits["split_from"])))
+    return splits
+
+
 def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_size: int = 2000,  # noqa: B008
-                      lock_timeout: float = 60.0) -> NarrativeReport:
-    """Assign pending documents in time-ordered batches; writer connections only around reads and writes."""
+                      lock_timeout: float = 60.0, split: SplitConfig | None = SplitConfig()) -> NarrativeReport:  # noqa: B008
+    """Assign pending documents in time-ordered batches, then split touched narratives that hold two stories
+    (`split=None`: never); writer connections only around reads and writes."""
     report = NarrativeReport()
     window = f"{int(pd.Timedelta(config.window).total_seconds())} seconds"
     while True:
@@ -75,7 +128,8 @@ def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_
                 break
             lo, hi = batch["time"].min(), batch["time"].max()
             context = con.execute(CONTEXT_SQL, [lo, window, hi, window]).df()
-        result = assign_batch(context, batch, config)
+            apart = [(str(a), str(b)) for a, b in con.execute(APART_SQL).fetchall()]
+        result = assign_batch(context, batch, config, apart)
         ents = [_entities(t, x) for t, x in zip(batch["title"], batch["text"], strict=True)]
         extra = pd.DataFrame({"document_id": batch["id"], "places": [e[0] for e in ents],
                               "agencies": [e[1] for e in ents], "legal_refs": [e[2] for e in ents]})
@@ -110,14 +164,13 @@ def update_narratives(db: Path, *, config: AssignConfig = AssignConfig(), batch_
                 con.unregister("incoming_merges")
             con.execute(f"INSERT OR IGNORE INTO narrative_members ({', '.join(cols)}) "
                         f"SELECT {', '.join(cols)} FROM incoming_members")
-            rows = summarise_all(con.execute(MEMBERS_SQL, [touched]).df())
-            con.register("incoming_narratives", rows)
-            con.execute("DELETE FROM narratives WHERE id IN (SELECT unnest(?))", [touched])
-            con.execute(f"INSERT INTO narratives ({', '.join(NARRATIVE_COLUMNS)}) "
-                        f"SELECT {', '.join(NARRATIVE_COLUMNS)} FROM incoming_narratives")
-            con.unregister("incoming_narratives")
-        log.info("narratives: %d documents placed, %d narratives opened, %d merged", len(members), opened,
-                 len(result.merged))
+            _write_summaries(con, touched)
+        splits = split_touched(db, touched, config=split, lock_timeout=lock_timeout) if split else pd.DataFrame()
+        if not splits.empty:
+            report.split += len(splits)
+            report.touched.update(splits["narrative_id"])
+        log.info("narratives: %d documents placed, %d narratives opened, %d merged, %d split", len(members),
+                 opened, len(result.merged), len(splits))
     report.narratives_touched = len(report.touched)
     return report
 
