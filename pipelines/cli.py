@@ -85,7 +85,7 @@ def _process(settings: Settings, quiet: bool = False) -> str:
         f"{report.aggregate_rows} hourly aggregate rows, {report.spike_rows} topic and "
         f"{report.series_spike_rows} place/agency/legal/keyword spike scores, {report.alerts} spike alerts, "
         f"{report.narrated} documents placed in narratives ({report.narratives_opened} new, "
-        f"{report.narratives_merged} merged), {report.forecasts} hourly forecast rows"
+        f"{report.narratives_merged} merged, {report.narratives_split} split), {report.forecasts} hourly forecast rows"
     )
     if not quiet:
         print(f"process: {summary}")

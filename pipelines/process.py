@@ -124,6 +124,7 @@ class ProcessReport:
     narrated: int = 0
     narratives_opened: int = 0
     narratives_merged: int = 0
+    narratives_split: int = 0
     forecasts: int = 0
     seconds_narratives: float = 0.0
     seconds_spikes: float = 0.0
@@ -229,7 +230,7 @@ def process(
     started = time.perf_counter()
     narratives = update_narratives(db, lock_timeout=lock_timeout)
     report.narrated, report.narratives_opened = narratives.documents, narratives.opened
-    report.narratives_merged = narratives.merged
+    report.narratives_merged, report.narratives_split = narratives.merged, narratives.split
     if narratives.documents:
         report.forecasts = store_forecasts(db, lock_timeout=lock_timeout)
     report.seconds_narratives = time.perf_counter() - started
