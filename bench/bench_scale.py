@@ -23,6 +23,7 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -347,8 +348,6 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- first paint in a real browser -------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PAINT_TARGET_S = 3.0
 
 
@@ -356,27 +355,21 @@ def first_paint(db: Path, port: int, user: str, password: str, timeout: float = 
     """Seconds from clicking each sidebar page to its title drawn and the app idle, first and second visit."""
     import subprocess
 
-    from selenium import webdriver
     from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     from pipelines.serve import dashboard_command, dashboard_env, wait_until_up
+    from tests.e2e.chrome import headless_chrome
 
     url = f"http://localhost:{port}"
     proc = subprocess.Popen(dashboard_command(port), env=dashboard_env(db), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--window-size=1400,1000"):
-        options.add_argument(flag)
     driver = None
     try:
         if not wait_until_up(url, proc):
             raise RuntimeError(f"the dashboard did not start on {url}")
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver = headless_chrome(Path(tempfile.mkdtemp(prefix="radar-paint-")))
         wait = WebDriverWait(driver, timeout, poll_frequency=0.05)
 
         def idle(_: object) -> bool:
@@ -455,6 +448,8 @@ def paint_main(argv: list[str]) -> int:
     parser.add_argument("--user", default="bench")
     parser.add_argument("--password", default="bench-scale-password")
     args = parser.parse_args(argv)
+    from tests.e2e.chrome import CHROMEDRIVER, CHROMIUM
+
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         print(f"skipped: first paint needs {CHROMIUM} and {CHROMEDRIVER}")
         return 0

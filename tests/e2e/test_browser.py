@@ -13,12 +13,11 @@ import pytest
 
 from tests.dashboard.corpus import PASSWORD, USERS, build_warehouse
 from tests.dashboard.serving import free_port, serving
+from tests.e2e.chrome import CHROMEDRIVER, CHROMIUM, headless_chrome
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("RADAR_CHROMIUM", "/usr/bin/chromium"))
-CHROMEDRIVER = Path(os.environ.get("RADAR_CHROMEDRIVER", "/usr/bin/chromedriver"))
 ARTEFACTS = Path(os.environ.get("RADAR_E2E_ARTEFACTS", ROOT / "build" / "e2e-screenshots"))
 ADMIN = next(u for u, role in USERS.items() if role == "admin")
 VIEWER = next(u for u, role in USERS.items() if role == "viewer")
@@ -43,9 +42,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip(f"no {CHROMIUM} and {CHROMEDRIVER}: install Debian's chromium and chromium-driver",
                 allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402  (only importable where the browser test can run)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -68,13 +65,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture()
 def browser(tmp_path: Path) -> Iterator[WebDriver]:
     """Headless Chromium with a fresh profile, no background traffic."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = headless_chrome(tmp_path / "profile")
     try:
         yield driver
     finally:
